@@ -1,0 +1,145 @@
+"""Create (or refresh) the demo admin, users and one client of each kind, and print their credentials."""
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from oauth2_provider.generators import generate_client_secret
+
+from accounts.models import User
+from clients.models import Application, GrantType
+
+DEMO_USERS = [
+    # username, password, first, last, email, staff
+    ("admin", "admin-demo-password", "Ada", "Admin", "admin@example.test", True),
+    ("alice", "alice-demo-password", "Alice", "Liddell", "alice@example.test", False),
+    ("bob", "bob-demo-password", "Bob", "Builder", "bob@example.test", False),
+]
+
+ALL_USER_SCOPES = [
+    "openid",
+    "profile",
+    "email",
+    "profile:write",
+    "notes:read",
+    "notes:write",
+    "authorizations:read",
+    "authorizations:write",
+]
+
+
+def demo_clients(provider_url: str, client_url: str) -> list[dict]:
+    """The four demo clients, one of each kind."""
+    return [
+        {
+            "client_id": "demo-web",
+            "name": "Demo web client",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "grant_types": [GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN],
+            "allowed_scopes": ALL_USER_SCOPES,
+            "redirect_uris": f"{client_url}/callback",
+            "post_logout_redirect_uris": f"{client_url}/",
+            "algorithm": Application.RS256_ALGORITHM,
+        },
+        {
+            "client_id": "demo-spa",
+            "name": "Demo public app (PKCE)",
+            "client_type": Application.CLIENT_PUBLIC,
+            "grant_types": [GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN],
+            "allowed_scopes": ALL_USER_SCOPES,
+            "redirect_uris": f"http://127.0.0.1:8765/callback {provider_url}/api/docs/oauth2-redirect.html",
+            "post_logout_redirect_uris": "",
+            "algorithm": Application.RS256_ALGORITHM,
+        },
+        {
+            "client_id": "demo-machine",
+            "name": "Demo machine client",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "grant_types": [GrantType.CLIENT_CREDENTIALS],
+            "allowed_scopes": ["users:read"],
+            "redirect_uris": "",
+            "post_logout_redirect_uris": "",
+            "algorithm": "",
+        },
+        {
+            "client_id": "demo-device",
+            "name": "Demo TV app (device flow)",
+            "client_type": Application.CLIENT_PUBLIC,
+            "grant_types": [GrantType.DEVICE_CODE, GrantType.REFRESH_TOKEN],
+            "allowed_scopes": ["openid", "profile", "notes:read"],
+            "redirect_uris": "",
+            "post_logout_redirect_uris": "",
+            "algorithm": Application.RS256_ALGORITHM,
+        },
+    ]
+
+
+class Command(BaseCommand):
+    """Idempotent: running it again resets the demo passwords and keeps the generated client secrets."""
+
+    help = "Create the demo admin, users and clients (development only) and print their credentials."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--provider-url", default="http://127.0.0.1:8000")
+        parser.add_argument("--client-url", default="http://localhost:8001")
+
+    @transaction.atomic
+    def handle(self, *args, provider_url: str, client_url: str, **options):
+        if not settings.DEBUG:
+            # Known passwords must never reach a real deployment.
+            raise CommandError("seed_demo only runs with DEBUG on (development settings).")
+        path = settings.DEMO_CREDENTIALS_FILE
+        saved = json.loads(path.read_text()) if path.exists() else {}
+        secrets = saved.get("client_secrets", {})
+
+        for username, password, first, last, email, staff in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name, user.email = first, last, email
+            user.email_verified = True
+            user.is_staff = user.is_superuser = staff
+            user.is_active = True
+            user.set_password(password)
+            user.save()
+
+        for spec in demo_clients(provider_url.rstrip("/"), client_url.rstrip("/")):
+            app = Application.objects.filter(client_id=spec["client_id"]).first() or Application(
+                client_id=spec["client_id"]
+            )
+            for field, value in spec.items():
+                setattr(app, field, value)
+            if app.client_type == Application.CLIENT_CONFIDENTIAL:
+                secrets.setdefault(app.client_id, generate_client_secret())
+                app.client_secret = secrets[app.client_id]
+            else:
+                app.client_secret = ""
+            app.skip_authorization = False
+            app.full_clean(exclude=["client_secret"])
+            app.save()
+
+        credentials = {
+            "provider_url": provider_url,
+            "client_url": client_url,
+            "users": {u[0]: u[1] for u in DEMO_USERS},
+            "client_secrets": secrets,
+        }
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_text(json.dumps(credentials, indent=2))
+        path.chmod(0o600)
+        self._print(credentials)
+
+    def _print(self, credentials: dict) -> None:
+        out = self.stdout.write
+        out(
+            self.style.SUCCESS(
+                f"Provider:  {credentials['provider_url']}/   (admin: {credentials['provider_url']}/admin/)"
+            )
+        )
+        out(f"Web client: {credentials['client_url']}/")
+        out("Users (username / password):")
+        for username, password in credentials["users"].items():
+            out(f"  {username:<6} / {password}")
+        out("Clients (client_id / secret):")
+        for client_id in ("demo-web", "demo-spa", "demo-machine", "demo-device"):
+            out(f"  {client_id:<13} / {credentials['client_secrets'].get(client_id, '(public client: no secret)')}")
+        out(f"(saved to {settings.DEMO_CREDENTIALS_FILE.name} in the git-ignored .keys/ folder)")

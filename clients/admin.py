@@ -1,0 +1,144 @@
+"""Admin for OAuth clients and the tokens issued to them; wired into DOT by the *_ADMIN_CLASS settings."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from oauth2_provider import admin as dot_admin
+from oauth2_provider.generators import generate_client_secret
+
+from clients.models import Application, GrantType
+
+
+class ApplicationAdminForm(forms.ModelForm):
+    """Grant types and scopes as checkboxes; the secret is never an editable field."""
+
+    grant_types = forms.MultipleChoiceField(
+        label=_("Grant types"),
+        choices=GrantType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Application._meta.get_field("grant_types").help_text,
+    )
+    allowed_scopes = forms.MultipleChoiceField(
+        label=_("Allowed scopes"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Application._meta.get_field("allowed_scopes").help_text,
+    )
+
+    class Meta:
+        model = Application
+        fields = (
+            "name",
+            "client_type",
+            "grant_types",
+            "allowed_scopes",
+            "redirect_uris",
+            "post_logout_redirect_uris",
+            "allowed_origins",
+            "algorithm",
+            "skip_authorization",
+            "user",
+        )
+        labels = {"skip_authorization": _("Trusted first-party client (skips the consent page)")}
+        help_texts = {
+            "redirect_uris": _(
+                "Space separated, exact https URIs (plain http only on a loopback host for native apps). "
+                "No fragments, wildcards or '..'. A client must send one of these exactly."
+            ),
+            "user": _("Optional owner of the client; leave empty for clients the provider operates."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read at form time so a test that overrides the scopes sees its own list.
+        self.fields["allowed_scopes"].choices = [
+            (scope, f"{scope}: {description}") for scope, description in settings.OAUTH2_PROVIDER["SCOPES"].items()
+        ]
+
+
+class ApplicationAdmin(admin.ModelAdmin):
+    """Clients are created here; the plain secret is shown once, on the page after creation."""
+
+    form = ApplicationAdminForm
+    list_display = ("name", "client_id", "client_type", "grant_list", "skip_authorization", "created")
+    list_filter = ("client_type", "skip_authorization")
+    search_fields = ("name", "client_id")
+    readonly_fields = ("client_id", "created", "updated")
+    raw_id_fields = ("user",)
+    radio_fields = {"client_type": admin.HORIZONTAL}
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.form.Meta.fields)
+        return ["client_id", *fields] if obj else fields
+
+    @admin.display(description=_("grants"))
+    def grant_list(self, obj: Application) -> str:
+        return ", ".join(GrantType(g).label.split(" (")[0] for g in obj.grant_types if g in GrantType.values)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            plain = generate_client_secret() if obj.client_type == Application.CLIENT_CONFIDENTIAL else ""
+            obj.client_secret = plain
+            # Kept on the request only, for the one page that shows it; never logged, stored or messaged.
+            request._new_client_secret = plain
+        super().save_model(request, obj, form, change)
+
+    @never_cache
+    def response_add(self, request, obj, post_url_continue=None):
+        """Show the new client's credentials once instead of redirecting to the change list."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Client created"),
+            "application": obj,
+            "client_secret": getattr(request, "_new_client_secret", ""),
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/clients/application/credentials_once.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class _ChecksumMaskMixin:
+    """Tokens are stored hashed (RFC 9700), so identify a row by a short prefix of its checksum."""
+
+    @admin.display(description=_("token"))
+    def masked_token(self, obj):
+        return f"sha256:{obj.token_checksum[:8]}…" if obj is not None and obj.token_checksum else ""
+
+
+class AccessTokenAdmin(_ChecksumMaskMixin, dot_admin.AccessTokenAdmin):
+    """Access tokens, masked, revocable, never editable."""
+
+    list_display = ("pk", "masked_token", "user", "application", "scope", "expires")
+    list_filter = ("application", "expires")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RefreshTokenAdmin(_ChecksumMaskMixin, dot_admin.RefreshTokenAdmin):
+    """Refresh tokens, masked, revocable, never editable."""
+
+    list_display = ("pk", "masked_token", "user", "application", "created", "revoked")
+    list_filter = ("application", "revoked")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class GrantAdmin(dot_admin.GrantAdmin):
+    """Authorization codes in flight, masked and read-only."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class IDTokenAdmin(dot_admin.IDTokenAdmin):
+    """ID tokens issued (their claims are not stored, only their jti)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False

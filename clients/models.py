@@ -1,0 +1,121 @@
+"""OAuth clients as admins register them: several grant types and an allowed scope list per client."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import AbstractApplication
+
+from clients.redirect_uris import redirect_uri_problems
+
+
+class GrantType(models.TextChoices):
+    """The grants an admin can give a client; the values match DOT's where DOT has one."""
+
+    AUTHORIZATION_CODE = AbstractApplication.GRANT_AUTHORIZATION_CODE, _("Authorization code (with PKCE)")
+    REFRESH_TOKEN = "refresh-token", _("Refresh token")
+    CLIENT_CREDENTIALS = AbstractApplication.GRANT_CLIENT_CREDENTIALS, _("Client credentials (machine to machine)")
+    DEVICE_CODE = AbstractApplication.GRANT_DEVICE_CODE, _("Device authorization (RFC 8628)")
+    PASSWORD = (
+        AbstractApplication.GRANT_PASSWORD,
+        _("LEGACY: resource owner password (forbidden by RFC 9700 §2.4; only for a legacy client you cannot change)"),
+    )
+
+
+# The grant_type values of the token endpoint, mapped to the grant an admin must have given the client.
+TOKEN_GRANT_TYPES = {
+    "authorization_code": GrantType.AUTHORIZATION_CODE,
+    "refresh_token": GrantType.REFRESH_TOKEN,
+    "client_credentials": GrantType.CLIENT_CREDENTIALS,
+    "urn:ietf:params:oauth:grant-type:device_code": GrantType.DEVICE_CODE,
+    "password": GrantType.PASSWORD,
+}
+
+# Grants that need a browser redirect back to the client, hence registered redirect URIs.
+REDIRECTING_GRANTS = {GrantType.AUTHORIZATION_CODE}
+# Grants only a client that can keep a secret may use (RFC 6749 §4.4: client credentials).
+CONFIDENTIAL_ONLY_GRANTS = {GrantType.CLIENT_CREDENTIALS, GrantType.PASSWORD}
+
+
+class Application(AbstractApplication):
+    """A client of the provider. ``grant_types`` and ``allowed_scopes`` are the admin's whole say."""
+
+    grant_types = models.JSONField(
+        _("grant types"),
+        default=list,
+        blank=True,
+        help_text=_("What this client may do at the token endpoint. Anything else gets unauthorized_client."),
+    )
+    # DOT's single-grant column, kept in step with ``grant_types`` by save(); admins never edit it.
+    authorization_grant_type = models.CharField(
+        _("main grant type"),
+        max_length=44,
+        choices=AbstractApplication.GRANT_TYPES,
+        default=AbstractApplication.GRANT_AUTHORIZATION_CODE,
+        editable=False,
+    )
+    allowed_scopes = models.JSONField(
+        _("allowed scopes"),
+        default=list,
+        blank=True,
+        help_text=_("Scopes this client may request. Anything else gets invalid_scope."),
+    )
+
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+    def allows_grant_type(self, *grant_types: str) -> bool:
+        """Whether any of ``grant_types`` (DOT's grant constants) was given to this client."""
+        return any(grant in self.grant_types for grant in grant_types)
+
+    def _sync_legacy_grant_column(self) -> None:
+        # DOT still reads its single grant column in a few places (e.g. RP-initiated logout's token
+        # clean-up), so keep it pointing at the client's main grant.
+        main_grant = next((g for g in self.grant_types if g != GrantType.REFRESH_TOKEN), "")
+        self.authorization_grant_type = main_grant or GrantType.AUTHORIZATION_CODE
+
+    def save(self, *args, **kwargs):
+        self._sync_legacy_grant_column()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Check grants, scopes and redirect URIs, reporting each problem on its own field."""
+        self._sync_legacy_grant_column()
+        errors: dict[str, list] = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            # Redirect URIs are checked below by our stricter rules; keep DOT's other findings.
+            errors = {field: msgs for field, msgs in exc.message_dict.items() if field != "redirect_uris"}
+
+        valid_grants = set(GrantType.values)
+        unknown = [g for g in self.grant_types if g not in valid_grants]
+        if unknown:
+            errors.setdefault("grant_types", []).append(_("Unknown grant types: %s") % ", ".join(unknown))
+        if not self.grant_types:
+            errors.setdefault("grant_types", []).append(_("Give the client at least one grant type."))
+        if self.client_type == self.CLIENT_PUBLIC:
+            for grant in CONFIDENTIAL_ONLY_GRANTS.intersection(self.grant_types):
+                errors.setdefault("grant_types", []).append(
+                    _("A public client cannot use %s: it cannot keep a secret.") % GrantType(grant).label
+                )
+        if self.grant_types == [GrantType.REFRESH_TOKEN]:
+            errors.setdefault("grant_types", []).append(_("Refresh token alone grants nothing; add a grant."))
+
+        declared = settings.OAUTH2_PROVIDER["SCOPES"]
+        undeclared = [s for s in self.allowed_scopes if s not in declared]
+        if undeclared:
+            errors.setdefault("allowed_scopes", []).append(_("Undeclared scopes: %s") % ", ".join(undeclared))
+
+        public = self.client_type == self.CLIENT_PUBLIC
+        allow_http = settings.OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL
+        for field in ("redirect_uris", "post_logout_redirect_uris"):
+            for uri in getattr(self, field).split():
+                for problem in redirect_uri_problems(uri, public_client=public, allow_http_loopback=allow_http):
+                    errors.setdefault(field, []).append(problem)
+        if REDIRECTING_GRANTS.intersection(self.grant_types) and not self.redirect_uris.split():
+            errors.setdefault("redirect_uris", []).append(
+                _("The authorization code grant needs at least one redirect URI.")
+            )
+        if errors:
+            raise ValidationError(errors)

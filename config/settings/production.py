@@ -1,0 +1,50 @@
+"""Production: secrets and keys only from the environment (no defaults), HTTPS everywhere."""
+
+from config.signing_keys import split_pems
+
+from .base import *  # noqa: F403
+from .base import OAUTH2_PROVIDER, env
+
+DEBUG = False
+# No defaults: a missing secret or key stops start-up instead of running with a guessable one.
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# DATABASES
+# ------------------------------------------------------------------------------
+# No SQLite fallback in production: DATABASE_URL must name the PostgreSQL server.
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["OPTIONS"] = {"connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5)}
+
+# SECURITY
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+
+# EMAIL
+# ------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Django IdP <noreply@localhost>")
+
+# OAUTH2 PROVIDER
+# ------------------------------------------------------------------------------
+# The public https origin of the provider; it is the OIDC issuer, so it must never depend on a Host header.
+PROVIDER_URL = env("PROVIDER_URL").rstrip("/")
+
+OAUTH2_PROVIDER = {
+    **OAUTH2_PROVIDER,
+    "OIDC_ISS_ENDPOINT": PROVIDER_URL,
+    "OAUTH_DEVICE_VERIFICATION_URI": f"{PROVIDER_URL}/o/device/",
+    # Every process signs with the same key from the environment; none generates its own.
+    "OIDC_RSA_PRIVATE_KEY": env("OIDC_RSA_PRIVATE_KEY"),
+    # Keys retired from signing stay published in JWKS until tokens they signed have expired.
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": split_pems(env("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default="")),
+}

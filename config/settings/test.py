@@ -1,0 +1,30 @@
+"""Test settings: fast hasher, a generated test key, DATABASE_URL (PostgreSQL in CI) or SQLite."""
+
+from config.signing_keys import load_or_create_dev_key
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, OAUTH2_PROVIDER, env
+
+DEBUG = False
+# WhiteNoise serves STATIC_ROOT; tests read static files straight from the finders instead.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# User passwords are hashed hundreds of times per run; MD5 here keeps the suite fast.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "clients.hashers.ClientSecretHasher",
+]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each test starts with an empty cache; tests that need a shared cache across processes set their own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = False
+
+OAUTH2_PROVIDER = {
+    **OAUTH2_PROVIDER,
+    "OIDC_RSA_PRIVATE_KEY": load_or_create_dev_key(BASE_DIR / ".keys" / "oidc-rsa-test.pem"),
+    "OIDC_ISS_ENDPOINT": "",
+}
+DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}

@@ -1,0 +1,37 @@
+"""Where the OIDC signing key comes from: the environment in production, a generated file in development."""
+
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+PEM_BEGIN = "-----BEGIN"
+
+
+def split_pems(text: str) -> list[str]:
+    """Split a string holding zero or more concatenated PEM blocks into one string per key."""
+    blocks = [PEM_BEGIN + part for part in text.split(PEM_BEGIN)[1:]]
+    return [block.strip() + "\n" for block in blocks]
+
+
+def load_or_create_dev_key(path: Path) -> str:
+    """Return the PEM at ``path``, generating a 2048-bit RSA key there on first use.
+
+    Only for development and tests: the folder is git-ignored, so no private key is ever committed.
+    Several processes may start at once, so the file is created exclusively and a loser re-reads it.
+    """
+    if path.exists():
+        return path.read_text()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(pem)
+    return pem

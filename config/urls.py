@@ -1,0 +1,29 @@
+"""URL wiring: the provider under /o/, discovery documents at the origin root, the API under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from oauth2_provider import urls as dot_urls
+
+from accounts import views as account_views
+
+# DOT's own routes, regrouped. Discovery (OIDC and RFC 8414) lives at the origin root so the issuer
+# is the bare origin; everything else stays under /o/. The self-service application pages
+# (/o/applications/) are deliberately not mounted: clients are registered by admins only.
+oauth2_provider_patterns = (
+    [
+        path("o/authorize/", account_views.ConsentView.as_view(), name="authorize"),
+        path("o/", include([p for p in dot_urls.base_urlpatterns if p.name != "authorize"])),
+        path("o/", include([p for p in dot_urls.oidc_urlpatterns if p.name != "oidc-connect-discovery-info"])),
+        path("", include([p for p in dot_urls.oidc_urlpatterns if p.name == "oidc-connect-discovery-info"])),
+        path("", include(dot_urls.metadata_urlpatterns)),
+    ],
+    "oauth2_provider",
+)
+
+urlpatterns = [
+    path("", account_views.HomeView.as_view(), name="home"),
+    path("", include(oauth2_provider_patterns)),
+    path("accounts/", include("accounts.urls")),
+    path("api/", include("api.urls")),
+    path("admin/", admin.site.urls),
+]

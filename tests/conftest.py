@@ -1,0 +1,44 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import ApplicationFactory, MachineApplicationFactory, PublicApplicationFactory, UserFactory
+
+
+@pytest.fixture
+def user(db):
+    """A plain active user."""
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def other_user(db):
+    """A second user whose data must never leak to the first."""
+    return UserFactory(username="bob", first_name="Bob")
+
+
+@pytest.fixture
+def web_app(db):
+    """A confidential web client (code + refresh)."""
+    return ApplicationFactory()
+
+
+@pytest.fixture
+def public_app(db):
+    """A public PKCE client."""
+    return PublicApplicationFactory()
+
+
+@pytest.fixture
+def machine_app(db):
+    """A client-credentials client."""
+    return MachineApplicationFactory()
+
+
+@pytest.fixture
+def browser(user) -> Client:
+    """A Django test client with ``user`` signed in, standing in for the user's browser."""
+    http = Client()
+    http.force_login(user)
+    return http

@@ -1,0 +1,79 @@
+"""Helpers that drive the real endpoints the way a client and a browser would."""
+
+import base64
+import hashlib
+import secrets
+from urllib.parse import parse_qs, urlsplit
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import CLIENT_SECRET
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A fresh (code_verifier, S256 code_challenge) pair (RFC 7636)."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def basic_auth(client_id: str, secret: str = CLIENT_SECRET) -> dict:
+    """HTTP Basic client authentication headers for the Django test client."""
+    raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {raw}"}
+
+
+def authorize_params(app, *, challenge: str, scope: str = "openid profile", **extra) -> dict:
+    """Query parameters of an authorization request for ``app``."""
+    return {
+        "response_type": "code",
+        "client_id": app.client_id,
+        "redirect_uri": app.redirect_uris.split()[0],
+        "scope": scope,
+        "state": "state-123",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+
+
+def consent(browser: Client, app, *, challenge: str, scope: str = "openid profile", allow: bool = True, **extra):
+    """GET the consent page as the logged-in ``browser`` then POST Allow or Deny; return the POST response."""
+    params = authorize_params(app, challenge=challenge, scope=scope, **extra)
+    page = browser.get(reverse("oauth2_provider:authorize"), params)
+    assert page.status_code == 200, page.content
+    form = {name: value for name, value in page.context["form"].initial.items() if value is not None}
+    if allow:
+        form["allow"] = "Authorize"
+    return browser.post(reverse("oauth2_provider:authorize"), form)
+
+
+def redirect_query(response) -> dict[str, str]:
+    """The query parameters of a redirect response's Location."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+
+
+def obtain_code(browser: Client, app, *, scope: str = "openid profile", **extra) -> tuple[str, str]:
+    """Run login-free consent with Allow and return (code, code_verifier)."""
+    verifier, challenge = pkce_pair()
+    response = consent(browser, app, challenge=challenge, scope=scope, **extra)
+    assert response.status_code == 302, response.content
+    return redirect_query(response)["code"], verifier
+
+
+def exchange_code(http: Client, app, code: str, verifier: str, *, secret: str | None = CLIENT_SECRET, **extra):
+    """POST the authorization code to the token endpoint, authenticating confidential clients with Basic."""
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": app.redirect_uris.split()[0],
+        "code_verifier": verifier,
+        **extra,
+    }
+    headers = {}
+    if app.client_type == "confidential" and secret is not None:
+        headers = basic_auth(app.client_id, secret)
+    else:
+        data["client_id"] = app.client_id
+    return http.post(reverse("oauth2_provider:token"), data, **headers)
