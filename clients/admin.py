@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from oauth2_provider import admin as dot_admin
 from oauth2_provider.generators import generate_client_secret
 
@@ -87,7 +87,6 @@ class ApplicationAdmin(admin.ModelAdmin):
             request._new_client_secret = plain
         super().save_model(request, obj, form, change)
 
-    @never_cache
     def response_add(self, request, obj, post_url_continue=None):
         """Show the new client's credentials once instead of redirecting to the change list."""
         context = {
@@ -98,7 +97,8 @@ class ApplicationAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         response = TemplateResponse(request, "admin/clients/application/credentials_once.html", context)
-        response["Cache-Control"] = "no-store"
+        # The page holds a plain secret: no cache (browser, proxy or back button) may keep a copy.
+        add_never_cache_headers(response)
         return response
 
 

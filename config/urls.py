@@ -5,6 +5,7 @@ from django.urls import include, path
 from oauth2_provider import urls as dot_urls
 
 from accounts import views as account_views
+from accounts.device_authorization import DeviceAuthorizationView
 
 # DOT's own routes, regrouped. Discovery (OIDC and RFC 8414) lives at the origin root so the issuer
 # is the bare origin; everything else stays under /o/. The self-service application pages
@@ -12,7 +13,11 @@ from accounts import views as account_views
 oauth2_provider_patterns = (
     [
         path("o/authorize/", account_views.ConsentView.as_view(), name="authorize"),
-        path("o/", include([p for p in dot_urls.base_urlpatterns if p.name != "authorize"])),
+        path("o/device-authorization/", DeviceAuthorizationView.as_view(), name="device-authorization"),
+        path(
+            "o/",
+            include([p for p in dot_urls.base_urlpatterns if p.name not in {"authorize", "device-authorization"}]),
+        ),
         path("o/", include([p for p in dot_urls.oidc_urlpatterns if p.name != "oidc-connect-discovery-info"])),
         path("", include([p for p in dot_urls.oidc_urlpatterns if p.name == "oidc-connect-discovery-info"])),
         path("", include(dot_urls.metadata_urlpatterns)),

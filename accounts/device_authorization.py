@@ -1,0 +1,31 @@
+"""The device authorization endpoint (RFC 8628 §3.1), held to each client's grants and allowed scopes."""
+
+from oauth2_provider.views import DeviceAuthorizationView as DOTDeviceAuthorizationView
+from oauthlib.oauth2 import DeviceApplicationServer
+from oauthlib.oauth2.rfc6749 import errors, utils
+
+DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+class DeviceAuthorizationServer(DeviceApplicationServer):
+    """oauthlib's device endpoint, which checks the client but neither its grant nor the scope it asks for.
+
+    Refusing here, rather than only when the device polls the token endpoint, keeps a client that was
+    never given the device grant from getting a user code to show people (RFC 8628 §3.2 answers with the
+    RFC 6749 §5.2 errors: unauthorized_client, invalid_scope).
+    """
+
+    def validate_device_authorization_request(self, request) -> None:
+        super().validate_device_authorization_request(request)
+        validator = self.request_validator
+        if not validator.validate_grant_type(request.client_id, DEVICE_CODE_GRANT_TYPE, request.client, request):
+            raise errors.UnauthorizedClientError(request=request)
+        scopes = utils.scope_to_list(request.scope) if request.scope else []
+        if scopes and not validator.validate_scopes(request.client_id, scopes, request.client, request):
+            raise errors.InvalidScopeError(request=request)
+
+
+class DeviceAuthorizationView(DOTDeviceAuthorizationView):
+    """DOT's device authorization view driving :class:`DeviceAuthorizationServer`."""
+
+    server_class = DeviceAuthorizationServer
