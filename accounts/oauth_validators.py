@@ -8,6 +8,8 @@ from urllib.parse import unquote_plus
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, identify_hasher
 from oauth2_provider.oauth2_validators import OAuth2Validator as DOTOAuth2Validator
+from oauth2_provider.scopes import get_scopes_backend
+from oauthlib.oauth2.rfc6749 import utils
 
 from clients.models import TOKEN_GRANT_TYPES, GrantType
 
@@ -50,6 +52,18 @@ class OAuth2Validator(DOTOAuth2Validator):
         if "refresh_token" in token and GrantType.REFRESH_TOKEN not in request.client.grant_types:
             del token["refresh_token"]
         return super().save_bearer_token(token, request, *args, **kwargs)
+
+    # SCOPES
+    # --------------------------------------------------------------------------
+    def get_original_scopes(self, refresh_token, request, *args, **kwargs) -> list[str]:
+        """The refreshed grant's scopes, less any an admin has since taken from the client.
+
+        oauthlib re-issues the original scopes on refresh without asking validate_scopes, so without
+        this a client would keep a scope for as long as it kept refreshing.
+        """
+        original = utils.scope_to_list(super().get_original_scopes(refresh_token, request, *args, **kwargs))
+        available = get_scopes_backend().get_available_scopes(application=request.client, request=request)
+        return [scope for scope in original if scope in available]
 
     # CLIENT AUTHENTICATION
     # --------------------------------------------------------------------------
