@@ -62,6 +62,7 @@ LOCAL_APPS = [
     "accounts",
     "clients",
     "api",
+    "audit",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -169,6 +170,12 @@ else:
             "LOCATION": "django_cache",
         }
     }
+
+# CLIENT ADDRESSES
+# ------------------------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 trusts only REMOTE_ADDR:
+# trusting more hops than really exist lets a client forge its address and dodge per-IP throttles.
+CLIENT_IP_TRUSTED_PROXIES = env.int("CLIENT_IP_TRUSTED_PROXIES", default=0)
 
 # EMAIL
 # ------------------------------------------------------------------------------

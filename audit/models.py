@@ -1,0 +1,97 @@
+"""The audit event: one row per security-relevant thing that happened, never changed afterwards."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Queries over audit events; bulk writes other than inserts are refused."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """A security event: what happened, to which account and client, from which address, when.
+
+    ``details`` holds small facts only (scopes, grant type, reason, the first characters of a token's
+    SHA-256 checksum) and never a secret, password, code or token value: ``audit.services`` strips them.
+    """
+
+    class Event(models.TextChoices):
+        """The events the provider records; the value is what is stored and filtered on."""
+
+        LOGIN_SUCCEEDED = "login.succeeded", _("Sign-in succeeded")
+        LOGIN_FAILED = "login.failed", _("Sign-in failed")
+        LOGOUT = "logout", _("Signed out")
+        CONSENT_GRANTED = "consent.granted", _("Consent granted")
+        CONSENT_DENIED = "consent.denied", _("Consent denied")
+        TOKEN_ISSUED = "token.issued", _("Token issued")
+        TOKEN_REFRESHED = "token.refreshed", _("Token refreshed")
+        TOKEN_REVOKED = "token.revoked", _("Token revoked")
+        CLIENT_AUTH_FAILED = "client_auth.failed", _("Client authentication failed")
+        CODE_REPLAY_DETECTED = "code.replay_detected", _("Authorization code replay detected")
+        REFRESH_REUSE_DETECTED = "refresh_token.reuse_detected", _("Refresh token reuse detected")
+        THROTTLE_TRIGGERED = "throttle.triggered", _("Throttling triggered")
+        CLIENT_CREATED = "client.created", _("Client created")
+        CLIENT_CHANGED = "client.changed", _("Client changed")
+        CLIENT_SECRET_RESET = "client.secret_reset", _("Client secret reset")
+        CLIENT_RETIRED = "client.retired", _("Client retired")
+        USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+
+    created = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
+    event = models.CharField(_("event"), max_length=40, choices=Event.choices, db_index=True)
+    # SET_NULL keeps the event when the account or client is deleted; the PostgreSQL trigger allows
+    # exactly that change and nothing else (see migration 0002).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The account the event concerns (for admin changes: the admin who made them)."),
+    )
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        verbose_name=_("client"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text too: it survives the client's deletion and records unknown client_ids in failures.
+    client_id = models.CharField(_("client id"), max_length=100, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, db_index=True)
+    user_agent = models.CharField(_("user agent"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["event", "-created"], name="audit_event_type_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} at {self.created:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args, **kwargs):
+        # Only inserts: an event, once written, is evidence and must not be rewritten by application code.
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")

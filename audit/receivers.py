@@ -1,0 +1,72 @@
+"""Signal receivers that record audit events for what Django and DOT already announce."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from oauth2_provider.signals import app_authorized
+
+from audit.models import AuditEvent
+from audit.services import record_event
+
+User = get_user_model()
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login_succeeded")
+def _login_succeeded(sender, request, user, **kwargs) -> None:
+    record_event(event=AuditEvent.Event.LOGIN_SUCCEEDED, request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _logged_out(sender, request, user, **kwargs) -> None:
+    record_event(event=AuditEvent.Event.LOGOUT, request=request, user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _login_failed(sender, credentials: dict[str, Any], request=None, **kwargs) -> None:
+    # The account is named when it exists so admins see who is targeted; the typed username is not
+    # stored, since people often type their password into the username field.
+    username = credentials.get(User.USERNAME_FIELD) or credentials.get("username") or ""
+    account = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+    record_event(
+        event=AuditEvent.Event.LOGIN_FAILED,
+        request=request,
+        user=account,
+        path=getattr(request, "path", ""),
+        known_account=account is not None,
+    )
+
+
+@receiver(app_authorized, dispatch_uid="audit_token_issued")
+def _token_issued(sender, request, token, **kwargs) -> None:
+    """DOT sends this after each successful token endpoint response, with the new access token."""
+    grant_type = request.POST.get("grant_type", "")
+    refreshed = grant_type == "refresh_token"
+    record_event(
+        event=AuditEvent.Event.TOKEN_REFRESHED if refreshed else AuditEvent.Event.TOKEN_ISSUED,
+        request=request,
+        user=token.user,
+        application=token.application,
+        grant_type=grant_type,
+        scopes=token.scope.split(),
+        token_checksum=token.token_checksum[:8],
+    )
+
+
+@receiver(pre_save, sender=User, dispatch_uid="audit_user_deactivation_check")
+def _note_deactivation(sender, instance, update_fields=None, **kwargs) -> None:
+    # Look up the stored flag only when this save could switch an account off (saves such as
+    # last_login updates name their fields and skip the query).
+    instance._audit_deactivated = False
+    if instance.pk is None or instance.is_active or (update_fields is not None and "is_active" not in update_fields):
+        return
+    instance._audit_deactivated = sender._default_manager.filter(pk=instance.pk, is_active=True).exists()
+
+
+@receiver(post_save, sender=User, dispatch_uid="audit_user_deactivated")
+def _user_deactivated(sender, instance, created, **kwargs) -> None:
+    if getattr(instance, "_audit_deactivated", False):
+        instance._audit_deactivated = False
+        record_event(event=AuditEvent.Event.USER_DEACTIVATED, user=instance)
