@@ -1,0 +1,1 @@
+"""Remembered consent: what each user has approved each client to do."""
