@@ -3,7 +3,13 @@
 import pytest
 from django.test import Client
 
-from tests.factories import ApplicationFactory, MachineApplicationFactory, PublicApplicationFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    MachineApplicationFactory,
+    PublicApplicationFactory,
+    ResourceServerApplicationFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -34,6 +40,12 @@ def public_app(db):
 def machine_app(db):
     """A client-credentials client."""
     return MachineApplicationFactory()
+
+
+@pytest.fixture
+def resource_server(db):
+    """A confidential client allowed to introspect tokens (the API server in a split deployment)."""
+    return ResourceServerApplicationFactory()
 
 
 @pytest.fixture

@@ -69,6 +69,12 @@ class MachineApplicationFactory(ApplicationFactory):
     algorithm = ""
 
 
+class ResourceServerApplicationFactory(MachineApplicationFactory):
+    """A resource server: a confidential client allowed to introspect tokens (RFC 7662)."""
+
+    allowed_scopes = factory.LazyFunction(lambda: ["introspection"])
+
+
 class DeviceApplicationFactory(PublicApplicationFactory):
     """A public device-flow client (a TV app)."""
 

@@ -3,7 +3,7 @@
 import base64
 import hashlib
 import secrets
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.test import Client
 from django.urls import reverse
@@ -77,3 +77,28 @@ def exchange_code(http: Client, app, code: str, verifier: str, *, secret: str | 
     else:
         data["client_id"] = app.client_id
     return http.post(reverse("oauth2_provider:token"), data, **headers)
+
+
+def form_post(http: Client, url: str, data: dict, **headers):
+    """POST ``data`` as application/x-www-form-urlencoded, the encoding every OAuth endpoint expects."""
+    return http.post(url, urlencode(data), content_type="application/x-www-form-urlencoded", **headers)
+
+
+def token_request(http: Client, app, data: dict, *, secret: str | None = CLIENT_SECRET):
+    """POST ``data`` to the token endpoint as ``app``: Basic auth for confidential clients, client_id otherwise."""
+    return endpoint_request(http, "oauth2_provider:token", app, data, secret=secret)
+
+
+def endpoint_request(http: Client, url_name: str, app, data: dict, *, secret: str | None = CLIENT_SECRET):
+    """POST to a client-authenticated endpoint (token, revoke, introspect) the way ``app`` would."""
+    if app.client_type == "confidential" and secret is not None:
+        return form_post(http, reverse(url_name), data, **basic_auth(app.client_id, secret))
+    return form_post(http, reverse(url_name), {**data, "client_id": app.client_id})
+
+
+def tokens_for(browser: Client, http: Client, app, *, scope: str = "openid profile", **extra) -> dict:
+    """Run the whole code + PKCE flow for the browser's user and return the token response body."""
+    code, verifier = obtain_code(browser, app, scope=scope, **extra)
+    response = exchange_code(http, app, code, verifier)
+    assert response.status_code == 200, response.content
+    return response.json()

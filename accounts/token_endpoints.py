@@ -1,0 +1,103 @@
+"""The token and revocation endpoints: DOT's views with the RFC details they miss put right.
+
+* A 401 ``invalid_client`` carries a ``Basic`` challenge (RFC 6749 §5.2: the scheme the client used;
+  oauthlib answers ``Bearer``, which no client authenticates with here).
+* Device-code polling (RFC 8628 §3.4-3.5): an unknown code is ``invalid_grant`` (DOT answers a 404),
+  a code is bound to the client it was issued to, an expired one is ``expired_token``, polling faster
+  than the interval is ``slow_down`` (DOT leaves it as a TODO), and a device code buys tokens once
+  (DOT's stays "authorized", so every later poll minted a fresh token pair).
+"""
+
+import base64
+import binascii
+from urllib.parse import unquote_plus
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from oauth2_provider.models import get_device_grant_model
+from oauth2_provider.views import RevokeTokenView as DOTRevokeTokenView
+from oauth2_provider.views import TokenView as DOTTokenView
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
+from oauthlib.oauth2.rfc8628.errors import ExpiredTokenError, SlowDownError
+
+CLIENT_CHALLENGE = 'Basic realm="oauth"'
+# RFC 8628 §3.5: each slow_down adds five seconds to the interval the client must keep.
+SLOW_DOWN_STEP_SECONDS = 5
+
+
+def _with_client_challenge(response: HttpResponse) -> HttpResponse:
+    """Give an invalid_client 401 the Basic challenge RFC 6749 §5.2 asks for."""
+    if response.status_code == 401:
+        response["WWW-Authenticate"] = CLIENT_CHALLENGE
+    return response
+
+
+def _error_response(error: OAuth2Error) -> HttpResponse:
+    response = HttpResponse(error.json, status=error.status_code, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+def presented_client_id(request: HttpRequest) -> str:
+    """The client_id a token request names, from HTTP Basic or the body, before anyone checks it."""
+    header = request.headers.get("Authorization", "")
+    if header[:6].lower() == "basic ":
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return unquote_plus(decoded.partition(":")[0])
+    return request.POST.get("client_id", "")
+
+
+class TokenView(DOTTokenView):
+    """DOT's token endpoint with a Basic challenge on 401 and RFC 8628 device-code polling rules."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _with_client_challenge(super().post(request, *args, **kwargs))
+
+    def device_flow_token_response(self, request: HttpRequest, device_code: str, *args, **kwargs) -> HttpResponse:
+        model = get_device_grant_model()
+        # The row lock serialises concurrent polls of one code, so only one of them can redeem it.
+        with transaction.atomic():
+            device = model.objects.select_for_update().filter(device_code=device_code).first()
+            # A code issued to another client is as good as unknown to this one (RFC 6749 §5.2).
+            if device is None or device.client_id != presented_client_id(request):
+                return _error_response(InvalidGrantError(description="Unknown device code."))
+            if device.is_expired():
+                return _error_response(ExpiredTokenError())
+            if device.status == model.AUTHORIZATION_PENDING and self._polled_too_fast(device):
+                device.interval += SLOW_DOWN_STEP_SECONDS
+                device.save(update_fields=["interval"])
+                # The longer interval counts from this poll on.
+                cache.set(self._poll_key(device), True, timeout=device.interval)
+                return _error_response(SlowDownError())
+            response = super().device_flow_token_response(request, device_code, *args, **kwargs)
+            if response.status_code == 200:
+                # One device code, one token response, like an authorization code (RFC 6749 §4.1.2).
+                device.delete()
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        return response
+
+    @staticmethod
+    def _polled_too_fast(device) -> bool:
+        """Whether this poll came sooner than the device's interval after the previous one.
+
+        The previous poll is remembered in the shared cache (Redis or the database in production),
+        so every app process sees it; ``add`` only succeeds when no poll happened within the interval.
+        """
+        return not cache.add(TokenView._poll_key(device), True, timeout=device.interval)
+
+    @staticmethod
+    def _poll_key(device) -> str:
+        return f"device-poll:{device.pk}"
+
+
+class RevokeTokenView(DOTRevokeTokenView):
+    """DOT's revocation endpoint (RFC 7009) with a Basic challenge on 401."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _with_client_challenge(super().post(request, *args, **kwargs))
