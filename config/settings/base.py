@@ -74,9 +74,6 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# ModelBackend plus the sign-in throttle, so every authenticate() call (login page, admin, password grant)
-# is refused while the account name or IP is blocked (accounts.sign_in).
-AUTHENTICATION_BACKENDS = ["accounts.sign_in.ThrottledModelBackend"]
 
 # PASSWORDS
 # ------------------------------------------------------------------------------
@@ -109,7 +106,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
-    "accounts.throttling.ClientAuthThrottleMiddleware",
 ]
 
 # STATIC
@@ -176,31 +172,6 @@ else:
         }
     }
 
-# REQUEST LIMITS
-# ------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
-# Protocol requests are a few hundred bytes and admin forms a few KB: anything larger is refused with a
-# 400 before any parsing work, so an oversized body cannot tie up a worker.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
-# A token request has under 15 fields; 300 still leaves room for admin bulk actions on a 100-row page.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=300)
-
-# BRUTE-FORCE THROTTLING
-# ------------------------------------------------------------------------------
-# accounts.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW seconds,
-# without the secret or password being checked. 0 disables a limit. Counters live in this cache alias.
-THROTTLE_CACHE_ALIAS = "default"
-# Client authentication at /o/token/, /o/revoke_token/, /o/introspect/. Secrets are 128 random characters,
-# so this limits noise and stuffing of weak secrets; the per-client limit lets anyone who knows a client_id
-# pause that client for a window, hence a higher default than for people.
-OAUTH_CLIENT_AUTH_MAX_FAILURES = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES", default=20)
-OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP", default=50)
-OAUTH_CLIENT_AUTH_WINDOW_SECONDS = env.int("OAUTH_CLIENT_AUTH_WINDOW_SECONDS", default=300)
-# Sign-in: per account name (existing or not) and per IP (higher: offices and mobile networks share one).
-LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
-LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=30)
-LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
-
 # CLIENT ADDRESSES
 # ------------------------------------------------------------------------------
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0 trusts only REMOTE_ADDR:
@@ -234,9 +205,6 @@ OAUTH2_SCOPES = {
     "profile:write": "Change your name",
     "notes:read": "Read your notes",
     "notes:write": "Create, change and delete your notes",
-    # Action scopes: each grants one action on notes and nothing else (not even reading them).
-    "notes:archive": "Archive your notes and bring them back",
-    "notes:share": "Publish read-only links to your notes, and withdraw them",
     "authorizations:read": "See which applications you have authorised",
     "authorizations:write": "Revoke applications you have authorised",
     "users:read": "List user accounts (machine-to-machine provisioning)",
@@ -319,23 +287,13 @@ OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = env.bool("OAUTH_ALLOW_HTTP_LOOPBACK
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     # OAuth2Authentication first: DRF takes the 401 challenge from the first class only.
-    # api.authentication extends DOT's OAuth2Authentication: header-only tokens, RFC 6750 challenges.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.BearerTokenAuthentication",
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    # Every API error as {"error", "error_description"}, with the RFC 6750 challenge on 401 and 403.
-    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
-    # Per (client, user) grant, per client, and per IP for public share links; counted in the default
-    # cache, so the limits hold across app processes. An empty value turns a limit off (e.g. for bench/).
-    "DEFAULT_THROTTLE_RATES": {
-        "api_grant": env("API_THROTTLE_RATE_PER_GRANT", default="600/min") or None,
-        "api_client": env("API_THROTTLE_RATE_PER_CLIENT", default="6000/min") or None,
-        "api_anon": env("API_THROTTLE_RATE_ANONYMOUS", default="60/min") or None,
-    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -343,27 +301,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Each user's protected resources, behind OAuth 2 bearer tokens and scopes.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # The schema and docs are public and ignore any token, so a stale one cannot break them.
-    "SERVE_AUTHENTICATION": [],
-    # Request and response bodies as separate components: what a client sends is not what it gets back.
-    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {
-        "deepLinking": True,
-        # Where the provider sends the login popup back; registered on demo-spa. Empty: Swagger UI uses
-        # <this origin>/api/docs/oauth2-redirect.html, which is the same URL on whatever host serves it.
-        **({"oauth2RedirectUrl": url} if (url := env("API_DOCS_OAUTH2_REDIRECT_URL", default="")) else {}),
-        # No call to the public swagger.io validator: the docs talk to this origin only.
-        "validatorUrl": None,
-        "persistAuthorization": False,
-    },
-    # Swagger UI signs in as the public PKCE client demo-spa through the real login and consent pages.
-    "SWAGGER_UI_OAUTH2_CONFIG": {
-        "clientId": env("API_DOCS_OAUTH2_CLIENT_ID", default="demo-spa"),
-        "usePkceWithAuthorizationCodeGrant": True,
-        "scopes": ["openid", "profile", "notes:read"],
-        "appName": "API docs",
-    },
 }
