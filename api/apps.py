@@ -8,3 +8,7 @@ class ApiConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "api"
+
+    def ready(self) -> None:
+        # drf-spectacular finds OpenAPI extensions by import: register ours with the app.
+        from api import schema  # noqa: F401

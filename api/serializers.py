@@ -1,14 +1,105 @@
-"""What the API lets out about each resource: explicit fields, never secrets."""
+"""What the API lets out about each resource, and what it takes in: explicit fields, never secrets."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from accounts.models import User
+from api.models import Note
 
 
 class MeSerializer(serializers.ModelSerializer):
-    """The token owner's own profile."""
+    """The token owner's own profile; the e-mail address only when the token carries the ``email`` scope."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+    email = serializers.SerializerMethodField(help_text="Null unless the token carries the `email` scope.")
+    email_verified = serializers.SerializerMethodField(help_text="Null unless the token carries the `email` scope.")
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "email_verified"]
-        read_only_fields = ["id", "username", "email", "email_verified"]
+        fields = ["id", "username", "name", "first_name", "last_name", "email", "email_verified"]
+        read_only_fields = ["id", "username", "first_name", "last_name"]
+
+    def _releases_email(self) -> bool:
+        # The same rule as the OIDC claims: the address is released by the email scope, not by profile.
+        token = getattr(self.context.get("request"), "auth", None)
+        return token is not None and token.allow_scopes(["email"])
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_email(self, user: User) -> str | None:
+        return user.email if self._releases_email() else None
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_email_verified(self, user: User) -> bool | None:
+        return user.email_verified if self._releases_email() else None
+
+
+class MeUpdateSerializer(serializers.ModelSerializer):
+    """The parts of their profile a user may change through the API: their names."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    """A note as its owner sees it; the writable fields are title, body and pinned."""
+
+    archived = serializers.BooleanField(read_only=True)
+    shared = serializers.SerializerMethodField()
+    share_url = serializers.SerializerMethodField(help_text="The read-only link, or null when not shared.")
+
+    class Meta:
+        model = Note
+        fields = [
+            "id",
+            "title",
+            "body",
+            "pinned",
+            "archived",
+            "archived_at",
+            "shared",
+            "share_url",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["id", "archived_at", "created", "updated"]
+
+    def get_shared(self, note: Note) -> bool:
+        return note.share_key is not None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_share_url(self, note: Note) -> str | None:
+        if note.share_key is None:
+            return None
+        return reverse("api:shared-note", kwargs={"share_key": note.share_key}, request=self.context.get("request"))
+
+
+class SharedNoteSerializer(serializers.ModelSerializer):
+    """What anyone holding a share link sees: the text, never its owner."""
+
+    class Meta:
+        model = Note
+        fields = ["title", "body", "updated"]
+        read_only_fields = fields
+
+
+class AuthorizationSerializer(serializers.Serializer):
+    """An application the user authorised, with the scopes its live tokens carry."""
+
+    client_id = serializers.CharField(source="application.client_id", read_only=True)
+    name = serializers.CharField(source="application.name", read_only=True)
+    scopes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    authorized_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_issued_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class DirectoryUserSerializer(serializers.ModelSerializer):
+    """An account as a provisioning client needs it; no password hash, no permissions."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "email", "is_active"]
+        read_only_fields = fields

@@ -7,6 +7,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, set_token_value
 
 from accounts.models import User
+from api.models import Note
 from clients.models import Application, GrantType
 
 USER_PASSWORD = "correct-horse-battery-staple"
@@ -102,3 +103,14 @@ class AccessTokenFactory(factory.django.DjangoModelFactory):
         instance.save()
         instance.raw_token = raw
         return instance
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    """A note owned by a user (the API's user-owned resource)."""
+
+    class Meta:
+        model = Note
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Note {n}")
+    body = "Some text."

@@ -205,6 +205,9 @@ OAUTH2_SCOPES = {
     "profile:write": "Change your name",
     "notes:read": "Read your notes",
     "notes:write": "Create, change and delete your notes",
+    # Action scopes: each grants one action on notes and nothing else (not even reading them).
+    "notes:archive": "Archive your notes and bring them back",
+    "notes:share": "Publish read-only links to your notes, and withdraw them",
     "authorizations:read": "See which applications you have authorised",
     "authorizations:write": "Revoke applications you have authorised",
     "users:read": "List user accounts (machine-to-machine provisioning)",
@@ -287,21 +290,52 @@ OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = env.bool("OAUTH_ALLOW_HTTP_LOOPBACK
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     # OAuth2Authentication first: DRF takes the 401 challenge from the first class only.
+    # api.authentication extends DOT's OAuth2Authentication: header-only tokens, RFC 6750 challenges.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        "api.authentication.BearerTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # Every API error as {"error", "error_description"}, with the RFC 6750 challenge on 401 and 403.
+    "EXCEPTION_HANDLER": "api.exception_handler.api_exception_handler",
+    # Per (client, user) grant, per client, and per IP for public share links; counted in the default
+    # cache, so the limits hold across app processes. An empty value turns a limit off (e.g. for bench/).
+    "DEFAULT_THROTTLE_RATES": {
+        "api_grant": env("API_THROTTLE_RATE_PER_GRANT", default="600/min") or None,
+        "api_client": env("API_THROTTLE_RATE_PER_CLIENT", default="6000/min") or None,
+        "api_anon": env("API_THROTTLE_RATE_ANONYMOUS", default="60/min") or None,
+    },
 }
 
+# Where the provider sends Swagger UI's login popup back (registered on demo-spa). Empty: Swagger UI uses
+# <its own origin>/api/docs/oauth2-redirect.html, the same page on whatever host serves the docs.
+API_DOCS_OAUTH2_REDIRECT_URL = env("API_DOCS_OAUTH2_REDIRECT_URL", default="")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Django IdP resource API",
     "DESCRIPTION": "Each user's protected resources, behind OAuth 2 bearer tokens and scopes.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are public and ignore any token, so a stale one cannot break them.
+    "SERVE_AUTHENTICATION": [],
+    # Request and response bodies as separate components: what a client sends is not what it gets back.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        **({"oauth2RedirectUrl": API_DOCS_OAUTH2_REDIRECT_URL} if API_DOCS_OAUTH2_REDIRECT_URL else {}),
+        # No call to the public swagger.io validator: the docs talk to this origin only.
+        "validatorUrl": None,
+        "persistAuthorization": False,
+    },
+    # Swagger UI signs in as the public PKCE client demo-spa through the real login and consent pages.
+    "SWAGGER_UI_OAUTH2_CONFIG": {
+        "clientId": env("API_DOCS_OAUTH2_CLIENT_ID", default="demo-spa"),
+        "usePkceWithAuthorizationCodeGrant": True,
+        "scopes": ["openid", "profile", "notes:read"],
+        "appName": "API docs",
+    },
 }

@@ -24,6 +24,8 @@ ALL_USER_SCOPES = [
     "profile:write",
     "notes:read",
     "notes:write",
+    "notes:archive",
+    "notes:share",
     "authorizations:read",
     "authorizations:write",
 ]

@@ -1,0 +1,30 @@
+"""Typed API refusals, one per RFC 6750 error code."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+
+
+class InvalidToken(exceptions.AuthenticationFailed):
+    """RFC 6750 §3.1 invalid_token: the access token is unknown, expired, revoked or otherwise unusable."""
+
+    default_detail = _("The access token is invalid.")
+    default_code = "invalid_token"
+
+
+class InvalidRequest(exceptions.AuthenticationFailed):
+    """RFC 6750 §3.1 invalid_request: the token was sent in a malformed way or in more than one place."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("The request carries the access token in a way this server does not accept.")
+    default_code = "invalid_request"
+
+
+class InsufficientScope(exceptions.PermissionDenied):
+    """RFC 6750 §3.1 insufficient_scope: a valid token that does not grant what this request needs."""
+
+    default_detail = _("The access token does not grant the scope this request needs.")
+    default_code = "insufficient_scope"
+
+    def __init__(self, scopes: list[str], detail=None):
+        super().__init__(detail)
+        self.scopes = list(scopes)

@@ -1,0 +1,43 @@
+"""Rate limits per grant and per client, counted in the default cache so every app process shares them."""
+
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+
+class _TokenThrottle(SimpleRateThrottle):
+    """A throttle keyed on the access token's client (and user); requests without one are not counted here."""
+
+    def get_ident_from_token(self, token) -> str:
+        raise NotImplementedError
+
+    def get_cache_key(self, request, view):
+        token = request.auth
+        if getattr(token, "application_id", None) is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident_from_token(token)}
+
+
+class GrantRateThrottle(_TokenThrottle):
+    """Requests per (client, user) pair: keyed on the grant, not the token, so minting tokens gains nothing."""
+
+    scope = "api_grant"
+
+    def get_ident_from_token(self, token) -> str:
+        return f"{token.application_id}:{token.user_id or '-'}"
+
+
+class ClientRateThrottle(_TokenThrottle):
+    """Requests per client across all its users: bounds what one misbehaving client costs everyone else."""
+
+    scope = "api_client"
+
+    def get_ident_from_token(self, token) -> str:
+        return str(token.application_id)
+
+
+class SharedLinkRateThrottle(AnonRateThrottle):
+    """Requests per IP address to the public share links, which carry no token to key on."""
+
+    scope = "api_anon"
+
+
+TOKEN_THROTTLES = [GrantRateThrottle, ClientRateThrottle]
