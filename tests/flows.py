@@ -39,9 +39,15 @@ def authorize_params(app, *, challenge: str, scope: str = "openid profile", **ex
 
 
 def consent(browser: Client, app, *, challenge: str, scope: str = "openid profile", allow: bool = True, **extra):
-    """GET the consent page as the logged-in ``browser`` then POST Allow or Deny; return the POST response."""
+    """GET the consent page as the logged-in ``browser`` then POST Allow or Deny; return the POST response.
+
+    When the provider needs no decision (remembered consent, trusted client) it redirects straight away;
+    with ``allow`` that redirect is returned. Pass ``prompt="consent"`` to always get the page.
+    """
     params = authorize_params(app, challenge=challenge, scope=scope, **extra)
     page = browser.get(reverse("oauth2_provider:authorize"), params)
+    if allow and page.status_code == 302:
+        return page
     assert page.status_code == 200, page.content
     form = {name: value for name, value in page.context["form"].initial.items() if value is not None}
     if allow:
