@@ -11,6 +11,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator as DOTOAuth2Valida
 from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.oauth2.rfc6749 import utils
 
+from accounts.throttling import check_client_auth_allowed, client_auth_failed
 from clients.models import TOKEN_GRANT_TYPES, GrantType
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,13 @@ class OAuth2Validator(DOTOAuth2Validator):
         return check_password(provided_secret, stored_secret)
 
     def authenticate_client(self, request, *args, **kwargs) -> bool:
+        # Brute force (accounts.throttling): a blocked client_id or IP gets a 429 before any secret is checked.
+        check_client_auth_allowed(request)
         authenticated = super().authenticate_client(request, *args, **kwargs)
         if authenticated:
             self._upgrade_secret_hash(request)
+        else:
+            client_auth_failed(request)
         return authenticated
 
     def _upgrade_secret_hash(self, request) -> None:

@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import (
@@ -10,6 +11,12 @@ from tests.factories import (
     ResourceServerApplicationFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache, so throttle counters never leak from one test into another."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -74,6 +74,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# ModelBackend plus the sign-in throttle, so every authenticate() call (login page, admin, password grant)
+# is refused while the account name or IP is blocked (accounts.sign_in).
+AUTHENTICATION_BACKENDS = ["accounts.sign_in.ThrottledModelBackend"]
 
 # PASSWORDS
 # ------------------------------------------------------------------------------
@@ -106,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "accounts.throttling.ClientAuthThrottleMiddleware",
 ]
 
 # STATIC
@@ -171,6 +175,31 @@ else:
             "LOCATION": "django_cache",
         }
     }
+
+# REQUEST LIMITS
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+# Protocol requests are a few hundred bytes and admin forms a few KB: anything larger is refused with a
+# 400 before any parsing work, so an oversized body cannot tie up a worker.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
+# A token request has under 15 fields; 300 still leaves room for admin bulk actions on a 100-row page.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=300)
+
+# BRUTE-FORCE THROTTLING
+# ------------------------------------------------------------------------------
+# accounts.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW seconds,
+# without the secret or password being checked. 0 disables a limit. Counters live in this cache alias.
+THROTTLE_CACHE_ALIAS = "default"
+# Client authentication at /o/token/, /o/revoke_token/, /o/introspect/. Secrets are 128 random characters,
+# so this limits noise and stuffing of weak secrets; the per-client limit lets anyone who knows a client_id
+# pause that client for a window, hence a higher default than for people.
+OAUTH_CLIENT_AUTH_MAX_FAILURES = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES", default=20)
+OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP", default=50)
+OAUTH_CLIENT_AUTH_WINDOW_SECONDS = env.int("OAUTH_CLIENT_AUTH_WINDOW_SECONDS", default=300)
+# Sign-in: per account name (existing or not) and per IP (higher: offices and mobile networks share one).
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=30)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
 
 # CLIENT ADDRESSES
 # ------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ PASSWORD_HASHERS = [
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Each test starts with an empty cache; tests that need a shared cache across processes set their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A Redis server the shared-throttle tests may use (CI sets it); those tests skip when it is empty.
+REDIS_URL_FOR_TESTS = env("REDIS_URL_FOR_TESTS", default="")
 OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = False
 
 OAUTH2_PROVIDER = {
