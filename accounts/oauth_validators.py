@@ -66,6 +66,20 @@ class OAuth2Validator(DOTOAuth2Validator):
         available = get_scopes_backend().get_available_scopes(application=request.client, request=request)
         return [scope for scope in original if scope in available]
 
+    # PROMPT=NONE (OIDC Core §3.1.2.1); DOT leaves both hooks unimplemented
+    # --------------------------------------------------------------------------
+    def validate_silent_login(self, request) -> bool:
+        """True: DOT's authorization view answers a signed-out prompt=none with login_required itself."""
+        return True
+
+    def validate_silent_authorization(self, request) -> bool:
+        """True here: oauthlib's request carries no user, so accounts.views.ConsentView decides.
+
+        It approves silently only for a trusted client or remembered consent covering every requested
+        scope, and otherwise redirects with consent_required.
+        """
+        return True
+
     # CLIENT AUTHENTICATION
     # --------------------------------------------------------------------------
     def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:

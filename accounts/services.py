@@ -3,6 +3,8 @@
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
+from consent.services import consent_forget
+
 
 @transaction.atomic
 def authorization_revoke(*, user, application) -> None:
@@ -14,3 +16,5 @@ def authorization_revoke(*, user, application) -> None:
         # RefreshToken.revoke() also deletes its access token, keeping the tombstone reuse detection needs.
         refresh_token.revoke()
     get_access_token_model().objects.filter(user=user, application=application).delete()
+    # Revoking means "ask me again": without this the next request would be approved silently.
+    consent_forget(user=user, application=application)
