@@ -13,12 +13,13 @@ from oauthlib.oauth2.rfc6749 import utils
 
 from accounts.throttling import check_client_auth_allowed, client_auth_failed
 from clients.models import TOKEN_GRANT_TYPES, GrantType
+from tokens.validator import TokenLifecycleMixin
 
 log = logging.getLogger(__name__)
 
 
-class OAuth2Validator(DOTOAuth2Validator):
-    """DOT's validator with the per-client rules our admins set."""
+class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
+    """DOT's validator with the per-client rules our admins set (token lifecycle rules: tokens.validator)."""
 
     # Copy, never mutate, DOT's class-level mapping of claims to the scope that releases them.
     oidc_claim_scope = {**DOTOAuth2Validator.oidc_claim_scope, "email_verified": "email"}

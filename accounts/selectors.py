@@ -8,11 +8,12 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from clients.models import Application
+from consent.models import Consent
 
 
 @dataclass
 class Authorization:
-    """One application a user has authorised, with the union of scopes its live tokens carry."""
+    """One application a user has authorised: the scopes its live tokens carry plus those the user approved."""
 
     application: Application
     scopes: list[str] = field(default_factory=list)
@@ -21,7 +22,7 @@ class Authorization:
 
 
 def authorization_list(*, user) -> list[Authorization]:
-    """Applications holding a live access or refresh token for ``user``, most recently used first."""
+    """Applications holding a live token for, or a remembered consent from, ``user``; most recently used first."""
     now = timezone.now()
     by_app: dict[int, Authorization] = {}
     access_tokens = (
@@ -45,4 +46,10 @@ def authorization_list(*, user) -> list[Authorization]:
         entry = by_app.setdefault(token.application_id, Authorization(application=token.application))
         entry.authorized_at = min(filter(None, [entry.authorized_at, token.created]))
         entry.last_issued_at = max(filter(None, [entry.last_issued_at, token.created]))
-    return sorted(by_app.values(), key=lambda a: a.last_issued_at or now, reverse=True)
+    # A remembered consent outlives its tokens and lets the client get new ones without asking, so an
+    # app the user approved is listed (and revocable) even when none of its tokens is live.
+    for consent in Consent.objects.filter(user=user).select_related("application"):
+        entry = by_app.setdefault(consent.application_id, Authorization(application=consent.application))
+        entry.scopes = sorted(set(entry.scopes) | set(consent.scopes))
+        entry.authorized_at = min(filter(None, [entry.authorized_at, consent.created]))
+    return sorted(by_app.values(), key=lambda a: a.last_issued_at or a.authorized_at or now, reverse=True)

@@ -60,9 +60,21 @@ class Application(AbstractApplication):
         blank=True,
         help_text=_("Scopes this client may request. Anything else gets invalid_scope."),
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Untick to disable the client at once: it cannot authenticate or obtain tokens, and the tokens "
+            "it holds are revoked. Ticking it again does not bring them back."
+        ),
+    )
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+    def is_usable(self, request) -> bool:
+        """A disabled client can do nothing: DOT asks this at client authentication and for every bearer token."""
+        return self.is_active
 
     def allows_grant_type(self, *grant_types: str) -> bool:
         """Whether any of ``grant_types`` (DOT's grant constants) was given to this client."""

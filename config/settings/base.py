@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "api",
     "audit",
     "consent",
+    "tokens",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -225,6 +226,8 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # https://django-oauth-toolkit.readthedocs.io/en/latest/settings.html
 OAUTH2_PROVIDER_APPLICATION_MODEL = "clients.Application"
+# DOT's own token model, named so migrations of apps that point at it (tokens) can resolve the swappable.
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 
 # Every scope a client can ask for, with the sentence the consent page shows the user.
 OAUTH2_SCOPES = {
@@ -309,6 +312,10 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
     "CLEAR_EXPIRED_TOKENS_BATCH_SIZE": 10000,
 }
+
+# Absolute refresh lifetime (ASVS 10.4.8): a chain of rotated refresh tokens ends this long after the
+# grant that started it, however often it was refreshed (REFRESH_TOKEN_EXPIRE_SECONDS is only an idle limit).
+OAUTH_REFRESH_ABSOLUTE_SECONDS = env.int("OAUTH_REFRESH_ABSOLUTE_SECONDS", default=30 * 24 * 3600)
 
 # Redirect URIs over plain http are accepted only for loopback hosts of public (native) clients
 # (RFC 8252 §7.3). Development turns this on for confidential clients too, for the demo web client.

@@ -1,0 +1,46 @@
+"""Where each chain of tokens came from, which DOT forgets once the authorization code is deleted."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
+
+
+class TokenFamily(models.Model):
+    """One grant's chain of tokens: when it started and, for the code grant, which code started it.
+
+    The primary key is DOT's ``RefreshToken.token_family`` when refresh tokens were issued, so the
+    chain is found from any of its refresh tokens. Only a sha256 of the authorization code is kept:
+    it is enough to recognise a replayed code and useless to anyone who reads the table.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE, verbose_name=_("application")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("user")
+    )
+    grant_type = models.CharField(_("grant type"), max_length=64)
+    # The absolute refresh lifetime counts from here, however often the chain is rotated.
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    first_access_token = models.OneToOneField(
+        oauth2_settings.ACCESS_TOKEN_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="token_family_origin",
+        verbose_name=_("first access token"),
+    )
+    code_checksum = models.CharField(_("authorization code sha256"), max_length=64, null=True, blank=True, unique=True)
+    code_challenge_checksum = models.CharField(_("PKCE code challenge sha256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("token family")
+        verbose_name_plural = _("token families")
+
+    def __str__(self) -> str:
+        return f"Token family {self.pk}"
