@@ -6,29 +6,34 @@ from oauth2_provider import urls as dot_urls
 
 from accounts import views as account_views
 from accounts.device_authorization import DeviceAuthorizationView
+from accounts.device_verification import DeviceConfirmView, DeviceUserCodeView
 from accounts.introspection import IntrospectTokenView
 from accounts.token_endpoints import RevokeTokenView, TokenView
 
 # DOT's own routes, regrouped. Discovery (OIDC and RFC 8414) lives at the origin root so the issuer
 # is the bare origin; everything else stays under /o/. The self-service application pages
 # (/o/applications/) are deliberately not mounted: clients are registered by admins only.
+
+# DOT routes served by our subclasses below instead (same path, same URL name).
+REPLACED_DOT_ROUTES = {
+    "authorize",
+    "device-authorization",
+    "device",
+    "device-confirm",
+    "token",
+    "revoke-token",
+    "introspect",
+}
 oauth2_provider_patterns = (
     [
         path("o/authorize/", account_views.ConsentView.as_view(), name="authorize"),
         path("o/device-authorization/", DeviceAuthorizationView.as_view(), name="device-authorization"),
+        path("o/device/", DeviceUserCodeView.as_view(), name="device"),
+        path("o/device-confirm/<slug:client_id>/<slug:user_code>", DeviceConfirmView.as_view(), name="device-confirm"),
         path("o/token/", TokenView.as_view(), name="token"),
         path("o/revoke_token/", RevokeTokenView.as_view(), name="revoke-token"),
         path("o/introspect/", IntrospectTokenView.as_view(), name="introspect"),
-        path(
-            "o/",
-            include(
-                [
-                    p
-                    for p in dot_urls.base_urlpatterns
-                    if p.name not in {"authorize", "device-authorization", "token", "revoke-token", "introspect"}
-                ]
-            ),
-        ),
+        path("o/", include([p for p in dot_urls.base_urlpatterns if p.name not in REPLACED_DOT_ROUTES])),
         path("o/", include([p for p in dot_urls.oidc_urlpatterns if p.name != "oidc-connect-discovery-info"])),
         path("", include([p for p in dot_urls.oidc_urlpatterns if p.name == "oidc-connect-discovery-info"])),
         path("", include(dot_urls.metadata_urlpatterns)),

@@ -272,6 +272,11 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": env.int("OAUTH_REFRESH_GRACE_SECONDS", default=0),
     "DEVICE_FLOW_INTERVAL": 5,
     "OAUTH_DEVICE_VERIFICATION_URI": env("OAUTH_DEVICE_VERIFICATION_URI", default="http://127.0.0.1:8000/o/device/"),
+    # RFC 8628 §3.3.1: a link (or QR code) with the code filled in; the person still confirms the client.
+    "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": env(
+        "OAUTH_DEVICE_VERIFICATION_URI", default="http://127.0.0.1:8000/o/device/"
+    )
+    + "?user_code={user_code}",
     # OAuth 2.1: PKCE for every client, S256 only.
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,

@@ -43,6 +43,7 @@ OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,
     "OIDC_ISS_ENDPOINT": PROVIDER_URL,
     "OAUTH_DEVICE_VERIFICATION_URI": f"{PROVIDER_URL}/o/device/",
+    "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": f"{PROVIDER_URL}/o/device/?user_code={{user_code}}",
     # Every process signs with the same key from the environment; none generates its own.
     "OIDC_RSA_PRIVATE_KEY": env("OIDC_RSA_PRIVATE_KEY"),
     # Keys retired from signing stay published in JWKS until tokens they signed have expired.
