@@ -10,6 +10,7 @@ from oauth2_provider import admin as dot_admin
 from oauth2_provider.generators import generate_client_secret
 
 from clients.models import Application, GrantType
+from clients.secret_rotation_admin import SecretRotationAdminMixin
 
 
 class ApplicationAdminForm(forms.ModelForm):
@@ -60,8 +61,8 @@ class ApplicationAdminForm(forms.ModelForm):
         ]
 
 
-class ApplicationAdmin(admin.ModelAdmin):
-    """Clients are created here; the plain secret is shown once, on the page after creation."""
+class ApplicationAdmin(SecretRotationAdminMixin, admin.ModelAdmin):
+    """Clients are created here; the plain secret is shown once, on the page after creation (and after a rotation)."""
 
     form = ApplicationAdminForm
     list_display = ("name", "client_id", "client_type", "grant_list", "skip_authorization", "created")

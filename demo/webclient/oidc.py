@@ -84,6 +84,10 @@ def _check_response_issuer(request: HttpRequest) -> None:
     if not metadata.get("authorization_response_iss_parameter_supported"):
         return
     received = request.GET.get("iss")
+    # An error answer carries no code, so nothing can be sent to the wrong token endpoint; DOT 3.4 omits
+    # iss from error redirects (e.g. access_denied), so only a *present* iss is checked on those.
+    if received is None and "code" not in request.GET:
+        return
     if received != metadata.get("issuer"):
         raise ProviderProblem(
             "Sign-in refused",
