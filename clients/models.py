@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication
 
@@ -131,3 +132,40 @@ class Application(AbstractApplication):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class ClientSecretRotation(models.Model):
+    """One rotation of a client's secret: who did it and when, and the replaced secret (hashed) while it lasts.
+
+    The replaced secret keeps authenticating until ``expires_at`` or until an admin retires it, so a client
+    can be redeployed with the new secret without downtime (DOT #1507). Rows are kept after that as the
+    record of every rotation.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="secret_rotations")
+    previous_secret = models.CharField(
+        _("replaced secret (hashed)"), max_length=255, help_text=_("Never shown: only its hash is stored.")
+    )
+    rotated_at = models.DateTimeField(_("rotated at"), default=timezone.now)
+    rotated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("replaced secret accepted until"))
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("client secret rotation")
+        verbose_name_plural = _("client secret rotations")
+        ordering = ["-rotated_at", "-pk"]
+        indexes = [models.Index(fields=["application", "expires_at"], name="clients_rotation_live_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.application} secret rotated {self.rotated_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def previous_secret_accepted(self) -> bool:
+        """Whether the replaced secret still authenticates."""
+        return self.retired_at is None and self.expires_at > timezone.now()

@@ -114,7 +114,7 @@ def test_authorize_for_an_undeclared_scope_redirects_invalid_scope(browser, web_
 
 def test_authorize_without_scope_asks_only_for_allowed_defaults(browser, client):
     app = ApplicationFactory(allowed_scopes=["openid", "profile"])
-    verifier, challenge = pkce_pair()
+    _, challenge = pkce_pair()
     params = authorize_params(app, challenge=challenge)
     del params["scope"]
 

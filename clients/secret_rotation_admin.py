@@ -1,0 +1,146 @@
+"""Admin pages for client-secret rotation: generate a new secret (shown once), retire the replaced one."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from clients.models import Application, ClientSecretRotation
+from clients.secret_rotation import DEFAULT_OVERLAP, MAX_OVERLAP, client_secret_retire, client_secret_rotate
+
+
+class SecretRotationForm(forms.Form):
+    """How long the current secret keeps working next to the new one."""
+
+    overlap_days = forms.IntegerField(
+        label=_("Keep accepting the current secret for (days)"),
+        min_value=0,
+        max_value=MAX_OVERLAP.days,
+        initial=DEFAULT_OVERLAP.days,
+        help_text=_(
+            "Long enough to deploy the new secret everywhere the client runs. "
+            "0 stops the current secret at once: use it when the secret has leaked."
+        ),
+    )
+
+
+class ClientSecretRotationInline(admin.TabularInline):
+    """Every rotation of the client's secret, newest first; read-only, with a Retire link while the old one works."""
+
+    model = ClientSecretRotation
+    extra = 0
+    can_delete = False
+    fields = ("rotated_at", "rotated_by", "expires_at", "previous_secret_status")
+    readonly_fields = fields
+    verbose_name = _("secret rotation")
+    verbose_name_plural = _("secret rotations (the replaced secret works until it expires or is retired)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("replaced secret"))
+    def previous_secret_status(self, rotation: ClientSecretRotation) -> str:
+        if rotation.retired_at:
+            return gettext("retired %(when)s by %(who)s") % {
+                "when": date_format(timezone.localtime(rotation.retired_at), "DATETIME_FORMAT"),
+                "who": rotation.retired_by or "?",
+            }
+        if not rotation.previous_secret_accepted:
+            return gettext("expired")
+        retire_url = reverse("admin:clients_application_retire_secret", args=[rotation.application_id, rotation.pk])
+        return format_html('{} · <a href="{}">{}</a>', gettext("still accepted"), retire_url, gettext("Retire now"))
+
+
+class SecretRotationAdminMixin(admin.ModelAdmin):
+    """Adds to the client admin: a "Generate new secret" page, the rotation history, and retiring old secrets."""
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        return [*inlines, ClientSecretRotationInline] if obj is not None else inlines
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/rotate-secret/",
+                wrap(self.rotate_secret_view),
+                name="clients_application_rotate_secret",
+            ),
+            path(
+                "<path:object_id>/secret-rotations/<int:rotation_id>/retire/",
+                wrap(self.retire_secret_view),
+                name="clients_application_retire_secret",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _changeable_client(self, request, object_id: str) -> Application:
+        client = self.get_object(request, unquote(object_id))
+        if client is None:
+            raise Http404(gettext("No such client."))
+        if not self.has_change_permission(request, client):
+            raise PermissionDenied
+        return client
+
+    def _page_context(self, request, client: Application, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "application": client,
+            "original": client,
+            "opts": self.model._meta,
+            "change_url": reverse("admin:clients_application_change", args=[client.pk]),
+        }
+
+    @sensitive_variables("plain_secret")
+    def rotate_secret_view(self, request, object_id: str):
+        client = self._changeable_client(request, object_id)
+        if client.client_type != Application.CLIENT_CONFIDENTIAL:
+            messages.error(request, gettext("A public client has no secret to rotate."))
+            return redirect("admin:clients_application_change", client.pk)
+        form = SecretRotationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            overlap = timedelta(days=form.cleaned_data["overlap_days"])
+            plain_secret, rotation = client_secret_rotate(application=client, rotated_by=request.user, overlap=overlap)
+            # The admin history and audit trail get the fact of the rotation, never the secret.
+            self.log_change(request, client, [{"changed": {"fields": ["client secret (rotated)"]}}])
+            context = {
+                **self._page_context(request, client, gettext("New client secret")),
+                "client_secret": plain_secret,
+                "rotation": rotation,
+            }
+            response = TemplateResponse(request, "admin/clients/application/secret_rotated.html", context)
+            # Shown exactly once: no browser, proxy or back-button cache may keep the page.
+            add_never_cache_headers(response)
+            return response
+        context = {**self._page_context(request, client, gettext("Generate a new client secret")), "form": form}
+        return TemplateResponse(request, "admin/clients/application/rotate_secret.html", context)
+
+    def retire_secret_view(self, request, object_id: str, rotation_id: int):
+        client = self._changeable_client(request, object_id)
+        rotation = get_object_or_404(ClientSecretRotation, pk=rotation_id, application=client)
+        if request.method == "POST":
+            if client_secret_retire(rotation=rotation, retired_by=request.user):
+                self.log_change(request, client, [{"changed": {"fields": ["previous client secret (retired)"]}}])
+                messages.success(request, gettext("The replaced secret no longer works. Only the current one does."))
+            else:
+                messages.info(request, gettext("That secret had already stopped working."))
+            return redirect("admin:clients_application_change", client.pk)
+        context = {**self._page_context(request, client, gettext("Retire the replaced secret")), "rotation": rotation}
+        return TemplateResponse(request, "admin/clients/application/retire_secret.html", context)
