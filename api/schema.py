@@ -2,9 +2,44 @@
 
 from django.urls import reverse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from oauth2_provider.scopes import get_scopes_backend
 
 from api.permissions import TokenHasMethodScope, required_scopes_for
+from api.serializers import ErrorSerializer
+
+_CHALLENGE = {
+    "WWW-Authenticate": {
+        "schema": {"type": "string"},
+        "description": 'The RFC 6750 challenge, e.g. Bearer realm="api", error="invalid_token".',
+    }
+}
+# Refusals any protected operation can give, whatever its own responses.
+_PROTECTED_ERRORS = {
+    "401": ("No access token, or one that is invalid, expired or revoked.", _CHALLENGE),
+    "403": ("The token lacks a scope this operation needs (insufficient_scope, with scope=).", _CHALLENGE),
+    "429": ("Too many requests for this client and user; retry after Retry-After seconds.", {}),
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, documenting the error responses of protected operations too."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if not operation or not operation.get("security") or operation["security"] == [{}]:
+            return operation
+        error = {"application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}}
+        errors = dict(_PROTECTED_ERRORS)
+        if "requestBody" in operation:
+            errors["400"] = ("Invalid input (validation_error, with fields).", {})
+        if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):
+            errors["404"] = ("No such item among yours: another user's looks exactly like a missing one.", {})
+        for code, (description, headers) in sorted(errors.items()):
+            operation["responses"].setdefault(
+                code, {"content": error, "description": description, **({"headers": headers} if headers else {})}
+            )
+        return operation
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -20,15 +55,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return None
 
     def get_security_definition(self, auto_schema):
-        request = getattr(auto_schema.view, "request", None)
-
-        def url(name: str) -> str:
-            # Absolute when served over HTTP, so Swagger UI reaches this very provider whatever its host.
-            path = reverse(name)
-            return request.build_absolute_uri(path) if request is not None else path
-
+        # Paths, not absolute URLs: OpenAPI allows URL references, Swagger UI resolves them against the
+        # schema's own URL, and the document then holds for whatever host serves it.
+        token_url = reverse("oauth2_provider:token")
         scopes = get_scopes_backend().get_all_scopes()
-        token_url = url("oauth2_provider:token")
         return {
             "type": "oauth2",
             "description": (
@@ -38,7 +68,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             ),
             "flows": {
                 "authorizationCode": {
-                    "authorizationUrl": url("oauth2_provider:authorize"),
+                    "authorizationUrl": reverse("oauth2_provider:authorize"),
                     "tokenUrl": token_url,
                     "refreshUrl": token_url,
                     "scopes": scopes,

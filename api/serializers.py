@@ -103,3 +103,15 @@ class DirectoryUserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "name", "email", "is_active"]
         read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error (RFC 6750 §3.1 codes for token problems, DRF's codes otherwise)."""
+
+    error = serializers.CharField(help_text="invalid_token, insufficient_scope, not_found, throttled, ...")
+    error_description = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Field errors, on validation_error only.",
+    )

@@ -1,9 +1,19 @@
 """Rate limits per grant and per client, counted in the default cache so every app process shares them."""
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 
-class _TokenThrottle(SimpleRateThrottle):
+class _SettingsRates:
+    """Rates read from settings at each request (DRF binds them at import), so an override takes effect."""
+
+    # Upper case because it is the attribute name DRF's SimpleRateThrottle reads.
+    @property
+    def THROTTLE_RATES(self):
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class _TokenThrottle(_SettingsRates, SimpleRateThrottle):
     """A throttle keyed on the access token's client (and user); requests without one are not counted here."""
 
     def get_ident_from_token(self, token) -> str:
@@ -34,7 +44,7 @@ class ClientRateThrottle(_TokenThrottle):
         return str(token.application_id)
 
 
-class SharedLinkRateThrottle(AnonRateThrottle):
+class SharedLinkRateThrottle(_SettingsRates, AnonRateThrottle):
     """Requests per IP address to the public share links, which carry no token to key on."""
 
     scope = "api_anon"

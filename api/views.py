@@ -1,8 +1,7 @@
 """The resource server's endpoints: each a declaration of authentication, permissions, scopes and throttles."""
 
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.permissions import AllowAny
@@ -18,6 +17,7 @@ from api.selectors import authorization_get, note_list, note_shared_get, user_di
 from api.serializers import (
     AuthorizationSerializer,
     DirectoryUserSerializer,
+    ErrorSerializer,
     MeSerializer,
     MeUpdateSerializer,
     NoteSerializer,
@@ -155,7 +155,7 @@ class NoteShareView(_NoteActionView):
 @extend_schema(
     tags=["notes"],
     summary="Read a shared note",
-    responses={200: SharedNoteSerializer, 404: OpenApiResponse(OpenApiTypes.OBJECT)},
+    responses={200: SharedNoteSerializer, 404: ErrorSerializer},
 )
 class SharedNoteView(NoStoreMixin, generics.RetrieveAPIView):
     """A note its owner shared: public to anyone with the link, read-only, without the owner's identity."""
