@@ -13,6 +13,7 @@ from oauthlib.oauth2.rfc6749 import utils
 
 from accounts.throttling import check_client_auth_allowed, client_auth_failed
 from clients.models import TOKEN_GRANT_TYPES, GrantType
+from clients.secret_rotation import previous_secret_matches
 from tokens.validator import TokenLifecycleMixin
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,17 @@ class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
         if authenticated:
             self._upgrade_secret_hash(request)
         else:
+            authenticated = self._authenticate_with_previous_secret(request)
+        if not authenticated:
             client_auth_failed(request)
         return authenticated
+
+    def _authenticate_with_previous_secret(self, request) -> bool:
+        """Secret rotation with overlap: a replaced secret works until it expires or an admin retires it."""
+        client_id, secret = self._presented_credentials(request)
+        if not client_id or not secret or self._load_application(client_id, request) is None:
+            return False
+        return previous_secret_matches(application=request.client, secret=secret)
 
     def _upgrade_secret_hash(self, request) -> None:
         """Re-hash a secret stored with a slow password hasher with the fast client-secret hasher."""
@@ -130,11 +140,15 @@ class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
 
     def _presented_secret(self, request) -> str:
         """The secret the client authenticated with, from HTTP Basic or the request body."""
+        return self._presented_credentials(request)[1]
+
+    def _presented_credentials(self, request) -> tuple[str, str]:
+        """The (client_id, secret) the client presented, from HTTP Basic or else the request body."""
         auth_string = self._extract_basic_auth(request)
         if auth_string:
             try:
-                decoded = base64.b64decode(auth_string).decode("utf-8")
-                return unquote_plus(decoded.split(":", 1)[1])
-            except (binascii.Error, ValueError, IndexError):
-                return ""
-        return getattr(request, "client_secret", "") or ""
+                client_id, secret = base64.b64decode(auth_string).decode("utf-8").split(":", 1)
+            except (binascii.Error, ValueError):
+                return "", ""
+            return unquote_plus(client_id), unquote_plus(secret)
+        return getattr(request, "client_id", "") or "", getattr(request, "client_secret", "") or ""
