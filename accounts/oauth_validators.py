@@ -12,6 +12,7 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.oauth2.rfc6749 import utils
 
 from accounts.throttling import check_client_auth_allowed, client_auth_failed
+from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected, record_revocation
 from clients.models import TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
 from tokens.validator import TokenLifecycleMixin
@@ -152,3 +153,16 @@ class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
                 return "", ""
             return unquote_plus(client_id), unquote_plus(secret)
         return getattr(request, "client_id", "") or "", getattr(request, "client_secret", "") or ""
+
+    # AUDIT: events no signal announces, recorded by audit.oauth_events
+    # --------------------------------------------------------------------------
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs) -> bool:
+        valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+        if not valid:
+            record_refresh_reuse_if_detected(request=request, raw_refresh_token=refresh_token)
+        return valid
+
+    def revoke_token(self, token, token_type_hint, request, *args, **kwargs) -> None:
+        token_type = live_token_type(raw_token=token, application=request.client)
+        super().revoke_token(token, token_type_hint, request, *args, **kwargs)
+        record_revocation(request=request, raw_token=token, token_type=token_type)

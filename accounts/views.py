@@ -15,6 +15,7 @@ from oauthlib.openid.connect.core.exceptions import ConsentRequired
 
 from accounts.selectors import authorization_list
 from accounts.services import authorization_revoke
+from audit.oauth_events import record_consent_decision
 from clients.models import Application
 from consent.forms import ConsentForm
 from consent.selectors import consent_covers
@@ -109,6 +110,8 @@ class ConsentView(AuthorizationView):
             form.cleaned_data["allow"] = False
         form.cleaned_data["scope"] = " ".join(approved)
         response = super().form_valid(form)
+        remembered = getattr(self, "approved_silently", False)
+        record_consent_decision(request=self.request, form=form, issued=bool(self.success_url), remembered=remembered)
         approved_on_page = form.cleaned_data["allow"] and not getattr(self, "approved_silently", False)
         if approved_on_page and self.success_url:
             # DOT sets success_url only once the code was issued, so nothing is remembered for a failure.

@@ -18,6 +18,18 @@ def _changed_fields(message: Any) -> list[str]:
     return fields
 
 
+def _change_event(obj: Any, fields: list[str]) -> str:
+    """Which client event a change is: a secret rotation or retirement, switching the client off, or an edit."""
+    labels = {str(field).casefold() for field in fields}
+    # The secret-rotation pages (clients.secret_rotation_admin) log their changes as "client secret (...)".
+    if any("secret" in label for label in labels):
+        return AuditEvent.Event.CLIENT_SECRET_RESET
+    active_label = str(obj._meta.get_field("is_active").verbose_name).casefold() if hasattr(obj, "is_active") else None
+    if active_label in labels and not obj.is_active:
+        return AuditEvent.Event.CLIENT_RETIRED
+    return AuditEvent.Event.CLIENT_CHANGED
+
+
 class ClientAuditAdminMixin(admin.ModelAdmin):
     """Put first in an OAuth client ModelAdmin's bases: adds, changes and deletions become audit events.
 
@@ -38,12 +50,8 @@ class ClientAuditAdminMixin(admin.ModelAdmin):
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any):
         entry = super().log_change(request, obj, message)
-        record_event(
-            event=AuditEvent.Event.CLIENT_CHANGED,
-            request=request,
-            application=obj,
-            changed_fields=_changed_fields(message),
-        )
+        fields = _changed_fields(message)
+        record_event(event=_change_event(obj, fields), request=request, application=obj, changed_fields=fields)
         return entry
 
     def log_deletions(self, request: HttpRequest, queryset: QuerySet):

@@ -10,6 +10,7 @@ from oauth2_provider.signals import app_authorized
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from tokens.signals import code_replay_detected, refresh_token_reuse_detected
 
 User = get_user_model()
 
@@ -70,3 +71,28 @@ def _user_deactivated(sender, instance, created, **kwargs) -> None:
     if getattr(instance, "_audit_deactivated", False):
         instance._audit_deactivated = False
         record_event(event=AuditEvent.Event.USER_DEACTIVATED, user=instance)
+
+
+@receiver(code_replay_detected, dispatch_uid="audit_code_replay_detected")
+def _code_replay_detected(sender, application, user, token_family, **kwargs) -> None:
+    """tokens.replay: a redeemed code came back with the right client and verifier; its tokens were revoked."""
+    record_event(
+        event=AuditEvent.Event.CODE_REPLAY_DETECTED,
+        user=user,
+        application=application,
+        token_family=str(token_family),
+        tokens_revoked=True,
+    )
+
+
+@receiver(refresh_token_reuse_detected, dispatch_uid="audit_refresh_reuse_in_race")
+def _refresh_reuse_in_race(sender, application, user, token_family, **kwargs) -> None:
+    """tokens.issuance: a refresh token spent while this request was in flight (the validator path is
+    recorded by audit.oauth_events)."""
+    record_event(
+        event=AuditEvent.Event.REFRESH_REUSE_DETECTED,
+        user=user,
+        application=application,
+        token_family=str(token_family),
+        concurrent=True,
+    )

@@ -14,8 +14,8 @@ log = logging.getLogger(__name__)
 # Keys that name a credential. Their values are dropped however they got here: an audit row is read by
 # many admins and kept for years, so a credential in it would be a leak that never expires.
 _CREDENTIAL_WORDS = ("secret", "password", "token", "code", "verifier", "assertion", "authorization", "cookie")
-# ...except these, which hold only a checksum prefix, a type name or a count, never a credential.
-_ALLOWED_KEYS = {"token_checksum", "token_type", "token_type_hint", "code_checksum", "family_checksum"}
+# ...except these, which hold only a checksum prefix, a type name or a family id, never a credential.
+_ALLOWED_KEYS = {"token_checksum", "token_type", "token_type_hint", "token_family", "code_checksum"}
 _MAX_TEXT = 200
 _MAX_ITEMS = 50
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider import admin as dot_admin
 from oauth2_provider.generators import generate_client_secret
 
+from audit.admin_hooks import ClientAuditAdminMixin
 from clients.models import Application, GrantType
 from clients.secret_rotation_admin import SecretRotationAdminMixin
 
@@ -61,7 +62,7 @@ class ApplicationAdminForm(forms.ModelForm):
         ]
 
 
-class ApplicationAdmin(SecretRotationAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.ModelAdmin):
     """Clients are created here; the plain secret is shown once, on the page after creation (and after a rotation)."""
 
     form = ApplicationAdminForm
