@@ -13,6 +13,7 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauth2_provider.views import AuthorizationView
 from oauthlib.openid.connect.core.exceptions import ConsentRequired
 
+from accounts.authorization_response import with_issuer
 from accounts.selectors import authorization_list
 from accounts.services import authorization_revoke
 from audit.oauth_events import record_consent_decision
@@ -122,6 +123,10 @@ class ConsentView(AuthorizationView):
                 approved=approved,
             )
         return response
+
+    def redirect(self, redirect_to, application):
+        # RFC 9207 §2: the issuer goes on error responses too (DOT adds it to successful ones only).
+        return super().redirect(with_issuer(redirect_to, self.request), application)
 
     def form_invalid(self, form):
         """The hidden fields only change if someone edits the page: refuse, never guess or widen."""

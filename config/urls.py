@@ -7,8 +7,10 @@ from oauth2_provider import urls as dot_urls
 from accounts import views as account_views
 from accounts.device_authorization import DeviceAuthorizationView
 from accounts.device_verification import DeviceConfirmView, DeviceUserCodeView
+from accounts.discovery import ConnectDiscoveryInfoView, OAuthServerMetadataView
 from accounts.introspection import IntrospectTokenView
 from accounts.token_endpoints import RevokeTokenView, TokenView
+from accounts.userinfo import UserInfoView
 
 # DOT's own routes, regrouped. Discovery (OIDC and RFC 8414) lives at the origin root so the issuer
 # is the bare origin; everything else stays under /o/. The self-service application pages
@@ -23,6 +25,12 @@ REPLACED_DOT_ROUTES = {
     "token",
     "revoke-token",
     "introspect",
+    "user-info",
+    "oidc-connect-discovery-info",
+    "oauth-server-metadata",
+    # RFC 8414's path form (/.well-known/oauth-authorization-server/<path>) would publish metadata for
+    # made-up issuers under this origin; the issuer here has no path, so the route is not mounted.
+    "oauth-server-metadata-issuer",
 }
 oauth2_provider_patterns = (
     [
@@ -34,9 +42,15 @@ oauth2_provider_patterns = (
         path("o/revoke_token/", RevokeTokenView.as_view(), name="revoke-token"),
         path("o/introspect/", IntrospectTokenView.as_view(), name="introspect"),
         path("o/", include([p for p in dot_urls.base_urlpatterns if p.name not in REPLACED_DOT_ROUTES])),
-        path("o/", include([p for p in dot_urls.oidc_urlpatterns if p.name != "oidc-connect-discovery-info"])),
-        path("", include([p for p in dot_urls.oidc_urlpatterns if p.name == "oidc-connect-discovery-info"])),
-        path("", include(dot_urls.metadata_urlpatterns)),
+        path("o/userinfo/", UserInfoView.as_view(), name="user-info"),
+        path("o/", include([p for p in dot_urls.oidc_urlpatterns if p.name not in REPLACED_DOT_ROUTES])),
+        path(
+            ".well-known/openid-configuration", ConnectDiscoveryInfoView.as_view(), name="oidc-connect-discovery-info"
+        ),
+        path(
+            ".well-known/oauth-authorization-server", OAuthServerMetadataView.as_view(), name="oauth-server-metadata"
+        ),
+        path("", include([p for p in dot_urls.metadata_urlpatterns if p.name not in REPLACED_DOT_ROUTES])),
     ],
     "oauth2_provider",
 )

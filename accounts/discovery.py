@@ -1,0 +1,67 @@
+"""The two discovery documents (OIDC Discovery 1.0 and RFC 8414), completed so each states what is enforced.
+
+DOT's documents leave out a few things this provider does: the device authorization endpoint (RFC 8628
+§4), and in the OIDC one the grant types, revocation and introspection endpoints. They also claim more
+than is true: HS256 ID tokens (impossible with hashed client secrets, which DOT refuses for HS256),
+``none`` as a way to authenticate at the introspection endpoint, and (by the specs' defaults) fragment
+responses and ``request_uri`` support. The OIDC document takes the shared entries from the RFC 8414 one, so the two
+cannot drift apart.
+"""
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscoveryInfoView
+from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
+
+# Introspection is for resource servers holding a secret (accounts.introspection); a public client can't.
+INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+# Entries of the RFC 8414 document that the OIDC one lacks and copies verbatim.
+SHARED_ENTRIES = (
+    "grant_types_supported",
+    "revocation_endpoint",
+    "revocation_endpoint_auth_methods_supported",
+    "introspection_endpoint",
+    "introspection_endpoint_auth_methods_supported",
+    "device_authorization_endpoint",
+    "authorization_response_iss_parameter_supported",
+    "response_modes_supported",
+)
+
+
+def _json_response(data: dict) -> JsonResponse:
+    response = JsonResponse(data)
+    # Public documents any browser-based client may read (as DOT serves them).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+class OAuthServerMetadataView(DOTOAuthServerMetadataView):
+    """RFC 8414 authorization server metadata, with the device endpoint and honest introspection auth."""
+
+    def metadata(self, request: HttpRequest) -> dict:
+        data = json.loads(super().get(request).content)
+        data["device_authorization_endpoint"] = self._get_endpoint_url(request, "device-authorization", required=True)
+        data["introspection_endpoint_auth_methods_supported"] = INTROSPECTION_AUTH_METHODS
+        # The code always comes back in the query string (a response_mode=fragment request is answered in
+        # the query too), so say so instead of leaving the default of ["query", "fragment"].
+        data["response_modes_supported"] = ["query"]
+        return data
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        return _json_response(self.metadata(request))
+
+
+class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
+    """OIDC discovery: DOT's document plus the RFC 8414 entries it lacks, and only RS256 ID tokens."""
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        data = json.loads(super().get(request, *args, **kwargs).content)
+        server_metadata = OAuthServerMetadataView().metadata(request)
+        data.update({key: server_metadata[key] for key in SHARED_ENTRIES if key in server_metadata})
+        data["id_token_signing_alg_values_supported"] = ["RS256"]
+        # Not implemented, so say so: OIDC Discovery defaults request_uri_parameter_supported to true.
+        data["request_parameter_supported"] = False
+        data["request_uri_parameter_supported"] = False
+        data["claims_parameter_supported"] = False
+        return _json_response(data)
