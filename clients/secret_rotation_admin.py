@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -37,42 +37,58 @@ class SecretRotationForm(forms.Form):
     )
 
 
-class ClientSecretRotationInline(admin.TabularInline):
-    """Every rotation of the client's secret, newest first; read-only, with a Retire link while the old one works."""
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
-    model = ClientSecretRotation
-    extra = 0
-    can_delete = False
-    fields = ("rotated_at", "rotated_by", "expires_at", "previous_secret_status")
-    readonly_fields = fields
-    verbose_name = _("secret rotation")
-    verbose_name_plural = _("secret rotations (the replaced secret works until it expires or is retired)")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("replaced secret"))
-    def previous_secret_status(self, rotation: ClientSecretRotation) -> str:
-        if rotation.retired_at:
-            return gettext("retired %(when)s by %(who)s") % {
-                "when": date_format(timezone.localtime(rotation.retired_at), "DATETIME_FORMAT"),
-                "who": rotation.retired_by or "?",
-            }
-        if not rotation.previous_secret_accepted:
-            return gettext("expired")
-        retire_url = reverse("admin:clients_application_retire_secret", args=[rotation.application_id, rotation.pk])
-        return format_html('{} · <a href="{}">{}</a>', gettext("still accepted"), retire_url, gettext("Retire now"))
+def _status(rotation: ClientSecretRotation) -> str:
+    if rotation.retired_at:
+        return gettext("retired %(when)s by %(who)s") % {
+            "when": _when(rotation.retired_at),
+            "who": rotation.retired_by or "?",
+        }
+    if not rotation.previous_secret_accepted:
+        return gettext("expired")
+    retire_url = reverse("admin:clients_application_retire_secret", args=[rotation.application_id, rotation.pk])
+    return format_html('{} · <a href="{}">{}</a>', gettext("still accepted"), retire_url, gettext("Retire now"))
 
 
 class SecretRotationAdminMixin(admin.ModelAdmin):
     """Adds to the client admin: a "Generate new secret" page, the rotation history, and retiring old secrets."""
 
-    def get_inlines(self, request, obj):
-        inlines = list(super().get_inlines(request, obj))
-        return [*inlines, ClientSecretRotationInline] if obj is not None else inlines
+    # The history is a read-only field rather than an inline: it adds nothing the change form must post back.
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.client_type == Application.CLIENT_CONFIDENTIAL:
+            fieldsets.append((_("Secret rotations"), {"fields": ["secret_rotation_history"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "secret_rotation_history"]
+
+    @admin.display(description=_("history"))
+    def secret_rotation_history(self, client: Application) -> str:
+        """Every rotation, newest first: who, when, and whether the replaced secret still works."""
+        rotations = client.secret_rotations.select_related("rotated_by", "retired_by")
+        if not rotations:
+            return gettext("Never rotated.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (_when(rotation.rotated_at), rotation.rotated_by or "?", _when(rotation.expires_at), _status(rotation))
+                for rotation in rotations
+            ),
+        )
+        return format_html(
+            '<table id="secret-rotations"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            gettext("rotated"),
+            gettext("by"),
+            gettext("replaced secret accepted until"),
+            gettext("replaced secret"),
+            rows,
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
