@@ -3,6 +3,7 @@
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
+from accounts.models import User
 from consent.services import consent_forget
 
 
@@ -18,3 +19,14 @@ def authorization_revoke(*, user, application) -> None:
     get_access_token_model().objects.filter(user=user, application=application).delete()
     # Revoking means "ask me again": without this the next request would be approved silently.
     consent_forget(user=user, application=application)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """Deactivate ``user``: they cannot sign in, and every code and token they hold is revoked (ASVS 7.4.2).
+
+    The revocation is done by tokens.receivers on this save, in the same transaction, so any other
+    path that deactivates a user (admin form, shell) revokes too.
+    """
+    user.is_active = False
+    user.save(update_fields=["is_active"])

@@ -43,6 +43,7 @@ class ApplicationAdminForm(forms.ModelForm):
             "allowed_origins",
             "algorithm",
             "skip_authorization",
+            "is_active",
             "user",
         )
         labels = {"skip_authorization": _("Trusted first-party client (skips the consent page)")}
@@ -66,8 +67,8 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
     """Clients are created here; the plain secret is shown once, on the page after creation (and after a rotation)."""
 
     form = ApplicationAdminForm
-    list_display = ("name", "client_id", "client_type", "grant_list", "skip_authorization", "created")
-    list_filter = ("client_type", "skip_authorization")
+    list_display = ("name", "client_id", "client_type", "grant_list", "skip_authorization", "is_active", "created")
+    list_filter = ("client_type", "skip_authorization", "is_active")
     search_fields = ("name", "client_id")
     readonly_fields = ("client_id", "created", "updated")
     raw_id_fields = ("user",)
