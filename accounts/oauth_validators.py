@@ -13,7 +13,7 @@ from oauthlib.oauth2.rfc6749 import utils
 
 from accounts.throttling import check_client_auth_allowed, client_auth_failed
 from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected, record_revocation
-from clients.models import TOKEN_GRANT_TYPES, GrantType
+from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
 from tokens.validator import TokenLifecycleMixin
 
@@ -49,6 +49,9 @@ class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
         than by DOT's global gate.
         """
         needed = TOKEN_GRANT_TYPES.get(grant_type)
+        if needed in CONFIDENTIAL_ONLY_GRANTS and request.client.client_type != request.client.CLIENT_CONFIDENTIAL:
+            # The admin form refuses these for public clients; a row written around it must not open them.
+            return False
         return needed is not None and needed in request.client.grant_types
 
     def save_bearer_token(self, token, request, *args, **kwargs):
