@@ -220,3 +220,9 @@ def test_revoking_the_app_forgets_the_consent(browser, user, web_app):
 
     assert not Consent.objects.filter(user=user, application=web_app).exists()
     assert shows_page(authorize(browser, web_app, "openid profile"))
+
+
+def test_discovery_advertises_prompt_consent(client):
+    response = client.get(reverse("oauth2_provider:oidc-connect-discovery-info"))
+
+    assert {"none", "login", "consent"} <= set(response.json()["prompt_values_supported"])
