@@ -292,7 +292,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "ALLOW_URI_WILDCARDS": False,
-    # Always show the consent page unless the client is trusted or remembered (see accounts.consent).
+    # DOT never skips the page by itself; accounts.views.ConsentView skips it for trusted clients and for
+    # consent the user already gave (the consent app). "auto" would trust any live token instead.
     "REQUEST_APPROVAL_PROMPT": "force",
     "CLIENT_SECRET_HASHER": "client_secret_sha256",
     # OpenID Connect
