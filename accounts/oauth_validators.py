@@ -15,6 +15,7 @@ from accounts.throttling import check_client_auth_allowed, client_auth_failed
 from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
+from token_cache.selectors import access_token_cached
 from tokens.validator import TokenLifecycleMixin
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,13 @@ class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
         accepts a live ID token wherever an access token is expected (OIDC Core §2, RFC 9700 §2.3).
         """
         return False
+
+    # BEARER TOKENS
+    # --------------------------------------------------------------------------
+    def _load_access_token(self, token):
+        # DOT's joined query, answered from the per-process cache that revocations invalidate (token_cache);
+        # every check DOT and we make on the token still runs on what it returns.
+        return access_token_cached(raw_token=token, load=super()._load_access_token)
 
     # CLIENT AUTHENTICATION
     # --------------------------------------------------------------------------

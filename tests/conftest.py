@@ -11,12 +11,19 @@ from tests.factories import (
     ResourceServerApplicationFactory,
     UserFactory,
 )
+from token_cache.cache import access_tokens
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Every test starts with an empty cache, so throttle counters never leak from one test into another."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_token_cache() -> None:
+    """Every test starts with an empty bearer-token cache: rolled-back rows must not be remembered."""
+    access_tokens.reset()
 
 
 @pytest.fixture

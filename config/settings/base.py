@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "audit",
     "consent",
     "tokens",
+    "token_cache",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -322,6 +323,16 @@ OAUTH2_PROVIDER = {
 # Absolute refresh lifetime (ASVS 10.4.8): a chain of rotated refresh tokens ends this long after the
 # grant that started it, however often it was refreshed (REFRESH_TOKEN_EXPIRE_SECONDS is only an idle limit).
 OAUTH_REFRESH_ABSOLUTE_SECONDS = env.int("OAUTH_REFRESH_ABSOLUTE_SECONDS", default=30 * 24 * 3600)
+
+# BEARER TOKEN CACHE (token_cache)
+# ------------------------------------------------------------------------------
+# Each process keeps the access tokens it validated, so an API call costs no query. A revocation (or a
+# user or client change) reaches every process within TOKEN_CACHE_POLL_SECONDS through a shared table.
+TOKEN_CACHE_ENABLED = env.bool("TOKEN_CACHE_ENABLED", default=True)
+TOKEN_CACHE_POLL_SECONDS = env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5)
+# Backstop for changes made without model signals (QuerySet.update(), raw SQL): reload after this.
+TOKEN_CACHE_MAX_AGE_SECONDS = env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=60.0)
+TOKEN_CACHE_MAX_ENTRIES = env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000)
 
 # Redirect URIs over plain http are accepted only for loopback hosts of public (native) clients
 # (RFC 8252 §7.3). Development turns this on for confidential clients too, for the demo web client.

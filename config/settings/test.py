@@ -23,6 +23,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # A Redis server the shared-throttle tests may use (CI sets it); those tests skip when it is empty.
 REDIS_URL_FOR_TESTS = env("REDIS_URL_FOR_TESTS", default="")
 OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = False
+# Tests change rows behind the app's back (QuerySet.update) and expect the very next request to see it:
+# read the token cache's invalidation feed on every request (production: every 0.5 s).
+TOKEN_CACHE_POLL_SECONDS = 0.0
 
 OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,

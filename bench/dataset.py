@@ -1,0 +1,141 @@
+"""Bench data written straight through the ORM: clients per profile, and pools of one-shot credentials."""
+
+import base64
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model, set_token_value
+
+from accounts.models import User
+from clients.models import Application, GrantType
+
+REDIRECT_URI = "https://bench.example.test/callback"
+USER_SCOPE = "openid profile"
+# Pre-minted credentials must outlive the whole run (codes normally live 60 s).
+LIFETIME = timedelta(hours=2)
+BATCH = 2000
+
+# The hasher each profile's clients were registered with: ours, or DOT's default (Django's PBKDF2).
+SECRET_HASHERS = {"tuned": "client_secret_sha256", "baseline": "pbkdf2_sha256"}
+
+
+@dataclass
+class ProfileClients:
+    """The clients one server profile authenticates, all sharing one secret."""
+
+    web: Application
+    machine: Application
+    secret: str
+
+    def basic(self, app: Application) -> str:
+        """The HTTP Basic Authorization header value for ``app``."""
+        return "Basic " + base64.b64encode(f"{app.client_id}:{self.secret}".encode()).decode()
+
+
+def bench_user() -> User:
+    """The resource owner of every user token in the run."""
+    user, _ = User.objects.get_or_create(
+        username="bench-user",
+        defaults={"first_name": "Bench", "last_name": "User", "email": "bench@example.test", "email_verified": True},
+    )
+    return user
+
+
+def create_clients(profile: str) -> ProfileClients:
+    """A confidential code+refresh web client and a client-credentials machine client for ``profile``."""
+    secret = generate_client_secret()
+    hashed = make_password(secret, hasher=SECRET_HASHERS[profile])
+    web, _ = Application.objects.update_or_create(
+        client_id=f"bench-web-{profile}",
+        defaults={
+            "name": f"Bench web ({profile})",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "client_secret": hashed,
+            "grant_types": [GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN],
+            "allowed_scopes": ["openid", "profile", "email"],
+            "redirect_uris": REDIRECT_URI,
+            "algorithm": Application.RS256_ALGORITHM,
+        },
+    )
+    machine, _ = Application.objects.update_or_create(
+        client_id=f"bench-machine-{profile}",
+        defaults={
+            "name": f"Bench machine ({profile})",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "client_secret": hashed,
+            "grant_types": [GrantType.CLIENT_CREDENTIALS],
+            "allowed_scopes": ["users:read"],
+            "redirect_uris": "",
+            "algorithm": "",
+        },
+    )
+    return ProfileClients(web=web, machine=machine, secret=secret)
+
+
+def mint_access_tokens(*, app: Application, user: User | None, count: int, scope: str = USER_SCOPE) -> list[str]:
+    """``count`` live access tokens stored hashed, as the provider stores them; returns the raw values."""
+    AccessToken = get_access_token_model()
+    expires = timezone.now() + LIFETIME
+    raws = [secrets.token_urlsafe(24) for _ in range(count)]
+    rows = []
+    for raw in raws:
+        token = AccessToken(user=user, application=app, scope=scope, expires=expires)
+        set_token_value(token, raw)
+        rows.append(token)
+    AccessToken.objects.bulk_create(rows, batch_size=BATCH)
+    return raws
+
+
+def mint_refresh_tokens(*, app: Application, user: User, count: int) -> list[str]:
+    """``count`` refresh tokens, each paired with its live access token; returns the raw refresh tokens."""
+    AccessToken = get_access_token_model()
+    RefreshToken = get_refresh_token_model()
+    expires = timezone.now() + LIFETIME
+    access_rows = []
+    for _ in range(count):
+        token = AccessToken(user=user, application=app, scope=USER_SCOPE, expires=expires)
+        set_token_value(token, secrets.token_urlsafe(24))
+        access_rows.append(token)
+    access_rows = AccessToken.objects.bulk_create(access_rows, batch_size=BATCH)
+    raws = [secrets.token_urlsafe(24) for _ in range(count)]
+    refresh_rows = []
+    for raw, access in zip(raws, access_rows, strict=True):
+        token = RefreshToken(user=user, application=app, access_token=access, token_family=uuid.uuid4())
+        set_token_value(token, raw)
+        refresh_rows.append(token)
+    RefreshToken.objects.bulk_create(refresh_rows, batch_size=BATCH)
+    return raws
+
+
+def mint_codes(*, app: Application, user: User, count: int) -> list[tuple[str, str]]:
+    """``count`` authorization codes with S256 PKCE challenges; returns (code, code_verifier) pairs."""
+    Grant = get_grant_model()
+    expires = timezone.now() + LIFETIME
+    pairs = []
+    rows = []
+    for _ in range(count):
+        code = secrets.token_urlsafe(24)
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        pairs.append((code, verifier))
+        rows.append(
+            Grant(
+                application=app,
+                user=user,
+                code=code,
+                expires=expires,
+                redirect_uri=REDIRECT_URI,
+                scope=USER_SCOPE,
+                code_challenge=challenge,
+                code_challenge_method="S256",
+                claims="{}",
+            )
+        )
+    Grant.objects.bulk_create(rows, batch_size=BATCH)
+    return pairs

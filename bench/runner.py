@@ -1,0 +1,537 @@
+"""Run the benchmark: servers pinned to core 0, wrk pinned to core 1, interleaved rounds, one table of ratios.
+
+Two copies of the provider run side by side from the same code: ``tuned`` (our settings) and
+``baseline`` (django-oauth-toolkit's defaults, see config/settings/bench.py). Every round runs every
+scenario against both, in a rotated order, so machine noise hits both alike; the table reports
+medians over rounds and the ratios are computed per round, then the median is taken.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+RESULTS = ROOT / "bench" / "results"
+WORK = RESULTS / "work"
+PROFILES = ("tuned", "baseline")
+PORTS = {"tuned": 8111, "baseline": 8112}
+SERVER_CORE = 0
+LOAD_CORE = 1
+HOT_TOKENS = 1000  # distinct tokens for the "many tokens" scenario
+
+
+@dataclass
+class Scenario:
+    """One endpoint under load: how wrk calls it, and which one-shot pool it consumes (if any)."""
+
+    key: str
+    label: str
+    path: str
+    script: str
+    pool: str | None = None
+
+
+SCENARIOS = [
+    Scenario("django", "bare Django view", "/bench/django/", "get.lua"),
+    Scenario("drf", "plain DRF view (no auth)", "/bench/drf/", "get.lua"),
+    Scenario("protected", "protected GET, one hot token", "/bench/protected/", "get.lua"),
+    Scenario("protected_many", f"protected GET, {HOT_TOKENS} tokens", "/bench/protected/", "bearer_rotate.lua"),
+    Scenario("me", "GET /api/me/ (profile fields)", "/api/me/", "get.lua"),
+    Scenario("invalid", "protected GET, invalid token", "/bench/protected/", "get.lua"),
+    Scenario("client_credentials", "client credentials", "/o/token/", "post_form.lua"),
+    Scenario("code", "authorization code + PKCE", "/o/token/", "post_once.lua", pool="code"),
+    Scenario("refresh", "refresh (rotating)", "/o/token/", "post_once.lua", pool="refresh"),
+    Scenario("revoke", "revocation", "/o/revoke_token/", "post_once.lua", pool="revoke"),
+    Scenario("introspect", "introspection", "/o/introspect/", "post_form.lua"),
+]
+
+
+@dataclass
+class Pool:
+    """Single-use request bodies for one profile, written to a file wrk reads from ``offset`` on."""
+
+    path: Path
+    bodies: list[str] = field(default_factory=list)
+    offset: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return len(self.bodies) - self.offset
+
+
+# DJANGO (the runner mints bench data through the ORM, with the tuned profile's settings)
+# ------------------------------------------------------------------------------
+
+
+def django_setup(database_url: str) -> None:
+    # The runner is a tool, not the app: it hands settings to Django (and to the servers) through
+    # the environment like any deployment would.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["BENCH_PROFILE"] = "tuned"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def reset_database(db: str) -> str:
+    """Drop and recreate the bench database; return its URL."""
+    if db == "sqlite":
+        path = WORK / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    name = os.environ.get("BENCH_POSTGRES_DB", "bench")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+@dataclass
+class ProfileData:
+    """Everything wrk needs to drive one profile's server."""
+
+    basic_web: str
+    basic_machine: str
+    hot_token: str
+    tokens_file: Path
+    clients: object
+    pools: dict[str, Pool] = field(default_factory=dict)
+
+
+def seed(profile: str) -> ProfileData:
+    from bench import dataset
+
+    user = dataset.bench_user()
+    clients = dataset.create_clients(profile)
+    hot = dataset.mint_access_tokens(app=clients.web, user=user, count=1)[0]
+    many = dataset.mint_access_tokens(app=clients.web, user=user, count=HOT_TOKENS)
+    tokens_file = WORK / f"tokens-{profile}.txt"
+    tokens_file.write_text("\n".join(many) + "\n")
+    data = ProfileData(
+        basic_web=clients.basic(clients.web),
+        basic_machine=clients.basic(clients.machine),
+        hot_token=hot,
+        tokens_file=tokens_file,
+        clients=clients,
+    )
+    for pool in ("code", "refresh", "revoke"):
+        data.pools[pool] = Pool(path=WORK / f"{pool}-{profile}.txt")
+    return data
+
+
+def refill(profile: str, data: ProfileData, pool_name: str, need: int) -> None:
+    """Mint more single-use credentials when fewer than ``need`` are left."""
+    from django.db import connections
+
+    from bench import dataset
+
+    pool = data.pools[pool_name]
+    if pool.remaining >= need:
+        return
+    count = max(need * 2, 500)
+    user = dataset.bench_user()
+    app = data.clients.web
+    redirect = quote(dataset.REDIRECT_URI, safe="")
+    if pool_name == "code":
+        bodies = [
+            f"grant_type=authorization_code&code={code}&redirect_uri={redirect}&code_verifier={verifier}"
+            for code, verifier in dataset.mint_codes(app=app, user=user, count=count)
+        ]
+    elif pool_name == "refresh":
+        bodies = [
+            f"grant_type=refresh_token&refresh_token={raw}"
+            for raw in dataset.mint_refresh_tokens(app=app, user=user, count=count)
+        ]
+    else:
+        bodies = [
+            f"token={raw}&token_type_hint=access_token"
+            for raw in dataset.mint_access_tokens(app=app, user=user, count=count)
+        ]
+    pool.bodies.extend(bodies)
+    pool.path.write_text("\n".join(pool.bodies) + "\n")
+    connections.close_all()
+
+
+# PROCESSES
+# ------------------------------------------------------------------------------
+
+
+def server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
+    bind = f"127.0.0.1:{port}"
+    if server == "gunicorn-sync":
+        return [
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            bind,
+            "--log-level",
+            "warning",
+        ]
+    if server == "gunicorn-gthread":
+        return [
+            *[str(BIN / "gunicorn"), "config.wsgi:application", "-w", str(workers), "-b", bind],
+            *["-k", "gthread", "--threads", str(threads), "--log-level", "warning"],
+        ]
+    if server == "granian":
+        return [
+            *[str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)],
+            *["--workers", str(workers), "--blocking-threads", str(threads), "--log-level", "warning"],
+            *["--no-ws", "config.wsgi:application"],
+        ]
+    raise SystemExit(f"unknown server {server!r}")
+
+
+def start_server(profile: str, args, database_url: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "DATABASE_URL": database_url,
+        "BENCH_PROFILE": profile,
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    log = (WORK / f"server-{profile}.log").open("w")
+    command = [
+        "taskset",
+        "-c",
+        str(SERVER_CORE),
+        *server_command(args.server, PORTS[profile], args.workers, args.threads),
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    url = f"http://127.0.0.1:{PORTS[profile]}/bench/django/"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{profile} server exited; see {log.name}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
+            if response.status == 200:
+                return process
+        time.sleep(0.2)
+    raise SystemExit(f"{profile} server did not answer within 60 s; see {log.name}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def process_tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text().split()
+                todo.extend(int(child) for child in children)
+    return pids
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def wait_idle(processes: list[subprocess.Popen], timeout: float = 60) -> None:
+    """Wait until no server burns CPU: a slow baseline keeps working on queued requests after wrk stops."""
+    deadline = time.monotonic() + timeout
+    previous = None
+    while time.monotonic() < deadline:
+        pids = [pid for process in processes for pid in process_tree(process.pid)]
+        ticks = cpu_ticks(pids)
+        if previous is not None and ticks - previous <= 1:
+            return
+        previous = ticks
+        time.sleep(0.25)
+
+
+class PostgresPinning:
+    """Pin the PostgreSQL postmaster to the server core so every backend it forks runs there too.
+
+    PostgreSQL is a system service shared with other work on the machine, so the original affinity
+    is restored on exit. Backends forked while pinned (our servers' connections) stay on the core.
+    """
+
+    def __init__(self):
+        self.pid = None
+        self.original = None
+
+    def pin(self) -> str:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        connection.close()
+        try:
+            self.pid = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            self.original = os.sched_getaffinity(self.pid)
+            os.sched_setaffinity(self.pid, {SERVER_CORE})
+        except (OSError, ValueError) as exc:
+            self.pid = None
+            return f"PostgreSQL NOT pinned ({exc}); its backends float across cores"
+        return f"PostgreSQL postmaster {self.pid} and its new backends pinned to core {SERVER_CORE}"
+
+    def restore(self) -> None:
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(self.pid, self.original)
+            self.pid = None
+
+
+# LOAD
+# ------------------------------------------------------------------------------
+
+
+def wrk_args(scenario: Scenario, data: ProfileData) -> list[str]:
+    if scenario.key in ("protected", "me"):
+        return [f"Bearer {data.hot_token}"]
+    if scenario.key == "invalid":
+        return ["Bearer this-token-was-never-issued-by-anyone-0123456789"]
+    if scenario.key == "protected_many":
+        return [str(data.tokens_file)]
+    if scenario.key == "client_credentials":
+        return [data.basic_machine, "grant_type=client_credentials&scope=users%3Aread"]
+    if scenario.key == "introspect":
+        return [data.basic_machine, urlencode({"token": data.hot_token})]
+    if scenario.pool:
+        pool = data.pools[scenario.pool]
+        return [data.basic_web, str(pool.path), str(pool.offset)]
+    return []
+
+
+def run_wrk(scenario: Scenario, profile: str, data: ProfileData, seconds: float, args) -> dict:
+    url = f"http://127.0.0.1:{PORTS[profile]}{scenario.path}"
+    command = [
+        *["taskset", "-c", str(LOAD_CORE), "wrk", "-t1", f"-c{args.connections}", f"-d{max(1, round(seconds))}s"],
+        *["--timeout", "30s", "-s", str(ROOT / "bench" / "lua" / scenario.script), url, "--"],
+        *wrk_args(scenario, data),
+    ]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    line = next((ln for ln in completed.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed for {scenario.key}/{profile}:\n{completed.stdout}\n{completed.stderr}")
+    result = json.loads(line.removeprefix("BENCH_JSON "))
+    if scenario.pool:
+        data.pools[scenario.pool].offset += result["handed"]
+    codes = {int(code): n for code, n in result["codes"].items()}
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["non_2xx"] = sum(n for code, n in codes.items() if not 200 <= code < 300)
+    result["socket_errors"] = result["connect"] + result["read"] + result["write"] + result["timeout"]
+    return result
+
+
+def expected_need(rates: dict, scenario: Scenario, profile: str, seconds: float) -> int:
+    rate = rates.get((scenario.key, profile), 3000.0)
+    return int(rate * seconds * 1.5) + 200
+
+
+# REPORT
+# ------------------------------------------------------------------------------
+
+RATIOS = [
+    # Each: label, then the (scenario, profile) pairs divided, then the target (None: informative only).
+    ("protected GET (hot token) / plain DRF", ("protected", "tuned"), ("drf", "tuned"), 0.9),
+    (f"protected GET ({HOT_TOKENS} tokens) / plain DRF", ("protected_many", "tuned"), ("drf", "tuned"), None),
+    ("GET /api/me/ / plain DRF", ("me", "tuned"), ("drf", "tuned"), None),
+    ("client credentials / plain DRF", ("client_credentials", "tuned"), ("drf", "tuned"), 0.5),
+    (
+        "client credentials / DOT-defaults baseline",
+        ("client_credentials", "tuned"),
+        ("client_credentials", "baseline"),
+        100,
+    ),
+    ("introspection / plain DRF", ("introspect", "tuned"), ("drf", "tuned"), 0.5),
+    ("baseline: protected GET / plain DRF", ("protected", "baseline"), ("drf", "baseline"), None),
+    ("baseline: client credentials / plain DRF", ("client_credentials", "baseline"), ("drf", "baseline"), None),
+]
+
+
+def median_ratio(runs: dict, numerator: tuple, denominator: tuple) -> float:
+    ratios = [
+        num["rps"] / den["rps"] for num, den in zip(runs[numerator], runs[denominator], strict=False) if den["rps"] > 0
+    ]
+    return statistics.median(ratios) if ratios else float("nan")
+
+
+def summarise(results: list[dict]) -> dict:
+    return {
+        "rps": statistics.median(r["rps"] for r in results),
+        "p50_ms": statistics.median(r["p50_us"] for r in results) / 1000,
+        "p99_ms": statistics.median(r["p99_us"] for r in results) / 1000,
+        "non_2xx": sum(r["non_2xx"] for r in results),
+        "socket_errors": sum(r["socket_errors"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+    }
+
+
+def fmt_rps(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def report(runs: dict, scenarios: list[Scenario], profiles: list[str], header: list[str]) -> str:
+    lines = [*header, ""]
+    columns = ["scenario".ljust(34)]
+    for profile in profiles:
+        columns.append(f"{profile + ' req/s':>15} {'p50 ms':>8} {'p99 ms':>8} {'non2xx/sock':>12}")
+    if len(profiles) == 2:
+        columns.append(f"{'tuned/base':>11}")
+    lines.append(" | ".join(columns))
+    lines.append("-" * len(lines[-1]))
+    for scenario in scenarios:
+        cells = [scenario.label.ljust(34)]
+        for profile in profiles:
+            s = summarise(runs[(scenario.key, profile)])
+            errors = f"{s['non_2xx']}/{s['socket_errors']}"
+            cells.append(f"{fmt_rps(s['rps']):>15} {s['p50_ms']:>8.1f} {s['p99_ms']:>8.1f} {errors:>12}")
+        if len(profiles) == 2:
+            ratio = median_ratio(runs, (scenario.key, "tuned"), (scenario.key, "baseline"))
+            cells.append(f"{ratio:>10.1f}x")
+        lines.append(" | ".join(cells))
+    lines.append("")
+    lines.append("Ratios (median over rounds of the per-round ratio):")
+    for label, numerator, denominator, target in RATIOS:
+        if numerator not in runs or denominator not in runs:
+            continue
+        ratio = median_ratio(runs, numerator, denominator)
+        verdict = ""
+        if target is not None:
+            verdict = f"  target >= {target}: {'met' if ratio >= target else 'NOT MET'}"
+        lines.append(f"  {label:<46} {ratio:>9.3f}{verdict}")
+    if len(profiles) == 2:
+        below = [s.label for s in scenarios if median_ratio(runs, (s.key, "tuned"), (s.key, "baseline")) < 1]
+        errors = sum(
+            summarise(runs[(s.key, "tuned")])["non_2xx"] + summarise(runs[(s.key, "tuned")])["socket_errors"]
+            for s in scenarios
+        )
+        lines.append(f"  every scenario >= 1x baseline: {'met' if not below else 'NOT MET: ' + ', '.join(below)}")
+        lines.append(f"  errors in tuned runs: {errors}")
+    return "\n".join(lines)
+
+
+# MAIN
+# ------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default=os.environ.get("DB", "postgres"))
+    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", "5")))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
+    parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", "1")))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "8")))
+    parser.add_argument("--server", default=os.environ.get("BENCH_SERVER", "gunicorn-sync"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "4")))
+    parser.add_argument("--only", default=os.environ.get("BENCH_SCENARIOS", ""), help="comma-separated keys")
+    parser.add_argument("--profiles", default=os.environ.get("BENCH_PROFILES", ",".join(PROFILES)))
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    scenarios = [s for s in SCENARIOS if not args.only or s.key in args.only.split(",")]
+    profiles = [p for p in PROFILES if p in args.profiles.split(",")]
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    started = datetime.datetime.now(datetime.UTC)
+    print(f"bench: resetting the {args.db} database and minting data ...", flush=True)
+    database_url = reset_database(args.db)
+    django_setup(database_url)
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    data = {profile: seed(profile) for profile in profiles}
+
+    pinning = PostgresPinning()
+    pin_note = pinning.pin() if args.db == "postgres" else "SQLite runs inside the server processes"
+    connections.close_all()
+    servers: dict[str, subprocess.Popen] = {}
+    runs: dict[tuple, list] = {(s.key, p): [] for s in scenarios for p in profiles}
+    rates: dict[tuple, float] = {}
+    try:
+        for profile in profiles:
+            servers[profile] = start_server(profile, args, database_url)
+        print(f"bench: {pin_note}; servers up, warming up ...", flush=True)
+
+        def measure(scenario: Scenario, profile: str, seconds: float) -> dict:
+            if scenario.pool:
+                refill(profile, data[profile], scenario.pool, expected_need(rates, scenario, profile, seconds))
+            wait_idle(list(servers.values()))
+            result = run_wrk(scenario, profile, data[profile], seconds, args)
+            rates[(scenario.key, profile)] = max(result["rps"], 1.0)
+            return result
+
+        for scenario in scenarios:
+            for profile in profiles:
+                measure(scenario, profile, args.warmup)
+        for round_index in range(args.rounds):
+            shift = round_index % len(scenarios)
+            order = scenarios[shift:] + scenarios[:shift]
+            profile_order = profiles if round_index % 2 == 0 else profiles[::-1]
+            for scenario in order:
+                for profile in profile_order:
+                    result = measure(scenario, profile, args.duration)
+                    runs[(scenario.key, profile)].append(result)
+                    print(
+                        f"  round {round_index + 1}/{args.rounds} {scenario.key:<18} {profile:<8} "
+                        f"{result['rps']:>9.1f} req/s  non2xx={result['non_2xx']} sock={result['socket_errors']}",
+                        flush=True,
+                    )
+    finally:
+        for process in servers.values():
+            stop_server(process)
+        pinning.restore()
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    header = [
+        f"Benchmark {started:%Y-%m-%d %H:%M} UTC, commit {commit.strip()}, database {args.db}",
+        f"server: {args.server} x{args.workers} workers"
+        + (f" x{args.threads} threads" if args.server != "gunicorn-sync" else "")
+        + f" on core {SERVER_CORE}; {pin_note}",
+        f"load: wrk -t1 -c{args.connections} on core {LOAD_CORE}; {args.rounds} rounds x {args.duration:g} s "
+        f"per scenario and profile, {args.warmup:g} s warm-up, order rotated each round",
+        "tuned = this repository's settings; baseline = same code with DOT defaults "
+        "(PBKDF2 client secrets, CONN_MAX_AGE=0, no token cache)",
+    ]
+    text = report(runs, scenarios, profiles, header)
+    print()
+    print(text)
+    stamp = f"{started:%Y%m%d-%H%M%S}-{args.db}"
+    (RESULTS / f"{stamp}.txt").write_text(text + "\n")
+    raw = {f"{key}/{profile}": results for (key, profile), results in runs.items()}
+    (RESULTS / f"{stamp}.json").write_text(json.dumps({"args": vars(args), "header": header, "runs": raw}, indent=1))
+    print(f"\nbench: results written to bench/results/{stamp}.txt and .json")
+    return 0

@@ -1,0 +1,57 @@
+"""Benchmark settings (``make bench``): production-like over plain HTTP on loopback, plus bench-only views.
+
+``BENCH_PROFILE=tuned`` runs the provider exactly as configured in base.py. ``BENCH_PROFILE=baseline``
+runs the same code with django-oauth-toolkit's defaults put back (Django's default password hashers
+for client secrets, a database connection per request, no bearer-token cache), so one benchmark run
+measures what each optimisation buys.
+"""
+
+from django.conf import global_settings
+
+from config.signing_keys import load_or_create_dev_key
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, INSTALLED_APPS, OAUTH2_PROVIDER, PASSWORD_HASHERS, env
+
+DEBUG = False
+# Only ever listens on 127.0.0.1 for a few minutes; never a deployment.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="bench-only-secret-key-never-deployed")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"
+BENCH_PROFILE = env("BENCH_PROFILE", default="tuned")
+
+# Logging a line per request would measure the terminal, not the provider.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several worker processes write at once: WAL lets readers run beside the writer, IMMEDIATE takes
+    # the write lock at BEGIN (no upgrade deadlocks) and the timeout queues writers instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+
+OAUTH2_PROVIDER = {
+    **OAUTH2_PROVIDER,
+    "OIDC_RSA_PRIVATE_KEY": load_or_create_dev_key(BASE_DIR / ".keys" / "oidc-rsa-bench.pem"),
+    "OIDC_ISS_ENDPOINT": "http://127.0.0.1",
+}
+
+if BENCH_PROFILE == "baseline":
+    # DOT's defaults: client secrets hashed with Django's default password hasher (PBKDF2), which
+    # ClientSecretField picks when CLIENT_SECRET_HASHER is "default".
+    PASSWORD_HASHERS = [
+        *global_settings.PASSWORD_HASHERS,
+        *(h for h in PASSWORD_HASHERS if h not in global_settings.PASSWORD_HASHERS),
+    ]
+    OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "CLIENT_SECRET_HASHER": "default"}
+    # Django's default: a new database connection for every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False

@@ -1,0 +1,1 @@
+"""A per-process cache of access tokens for bearer validation, kept honest by a shared invalidation feed."""

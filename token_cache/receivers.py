@@ -1,0 +1,44 @@
+"""Model signals that make this process forget what it cached, the moment it changes a row itself.
+
+Other processes learn of the change from the invalidation feed, which database triggers write
+(token_cache/migrations/0002) for every UPDATE and DELETE however it is made. These receivers only
+spare the process that made the change the wait for its next read of the feed, so a revocation
+answered by this process is refused by this process at once.
+"""
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from oauth2_provider.settings import oauth2_settings
+
+from token_cache.cache import access_tokens
+from token_cache.models import InvalidationEvent
+
+Kind = InvalidationEvent.Kind
+
+
+@receiver(post_delete, sender=oauth2_settings.ACCESS_TOKEN_MODEL, dispatch_uid="token_cache.access_token_deleted")
+def access_token_deleted(sender, instance, **kwargs) -> None:
+    """Revocation, rotation, logout, expiry clean-up and cascades all end in deleting the row."""
+    access_tokens.drop(Kind.TOKEN, instance.pk)
+
+
+@receiver(post_save, sender=oauth2_settings.ACCESS_TOKEN_MODEL, dispatch_uid="token_cache.access_token_saved")
+def access_token_saved(sender, instance, created: bool, **kwargs) -> None:
+    # A new token cannot be cached yet; a changed one (scope, expiry, value) may be.
+    if not created:
+        access_tokens.drop(Kind.TOKEN, instance.pk)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="token_cache.user_saved")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="token_cache.user_deleted")
+def user_changed(sender, instance, **kwargs) -> None:
+    # request.user comes from the cache: deactivation and profile changes must both show at once.
+    access_tokens.drop(Kind.USER, instance.pk)
+
+
+@receiver(post_save, sender=oauth2_settings.APPLICATION_MODEL, dispatch_uid="token_cache.application_saved")
+@receiver(post_delete, sender=oauth2_settings.APPLICATION_MODEL, dispatch_uid="token_cache.application_deleted")
+def application_changed(sender, instance, **kwargs) -> None:
+    # A disabled client's tokens must stop working; changed scopes or grants must show too.
+    access_tokens.drop(Kind.APPLICATION, instance.pk)
