@@ -1,4 +1,4 @@
-# Two commands for a new user: `make run` (provider + demo data on SQLite) and `make test`.
+# Two commands for a new user: `make run` (provider + demo web client + demo data on SQLite) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,13 +16,25 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-## run: install, migrate SQLite, create demo data, start the provider (and the demo web client when present)
+## run: install, migrate SQLite, create demo data, start the demo web client (background) and the provider
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py seed_demo
-	@echo "Provider on http://$(PROVIDER_ADDR)/ — press Ctrl-C to stop."
+	$(BIN)/python manage.py seed_demo --provider-url http://$(PROVIDER_ADDR) --client-url http://$(CLIENT_ADDR)
+	@# One shell: the web client runs in the background and the trap stops it when the provider stops (Ctrl-C).
+	@$(BIN)/python -m demo.webclient runserver $(CLIENT_ADDR) --noreload & client_pid=$$!; \
+	trap 'kill $$client_pid 2>/dev/null' EXIT INT TERM; \
+	echo ""; \
+	echo "  Provider:    http://$(PROVIDER_ADDR)/   (admin: http://$(PROVIDER_ADDR)/admin/, admin / admin-demo-password)"; \
+	echo "  Web client:  http://$(CLIENT_ADDR)/   (log in as alice / alice-demo-password or bob / bob-demo-password)"; \
+	echo "  Client secrets: printed above and saved in .keys/demo-credentials.json"; \
+	echo "  Narrated demo of every grant: make demo (in another terminal).  Ctrl-C stops both servers."; \
+	echo ""; \
 	$(BIN)/python manage.py runserver $(PROVIDER_ADDR)
+
+## demo: a scripted client narrating every grant against the provider (starts one itself if none is running)
+demo: install
+	$(BIN)/python -m demo.narrated_flow --provider-url http://$(PROVIDER_ADDR)
 
 ## test: install, lint, then the whole suite (SQLite unless DATABASE_URL says otherwise)
 test: install

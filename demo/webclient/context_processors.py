@@ -10,4 +10,5 @@ def provider(request: HttpRequest) -> dict:
         "provider_url": settings.WEBCLIENT_PROVIDER_URL,
         "client_id": settings.WEBCLIENT_CLIENT_ID,
         "client_configured": bool(settings.WEBCLIENT_CLIENT_SECRET),
+        "demo_users": settings.WEBCLIENT_DEMO_USERS,
     }

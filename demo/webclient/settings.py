@@ -119,6 +119,8 @@ WEBCLIENT_CLIENT_SECRET = env(
     "WEBCLIENT_CLIENT_SECRET", default=_credentials.get("client_secrets", {}).get(WEBCLIENT_CLIENT_ID, "")
 )
 WEBCLIENT_SCOPES = env("WEBCLIENT_SCOPES", default="openid profile email notes:read")
+# Demo users shown on the home page as a convenience (from the git-ignored credentials file; never the admin).
+WEBCLIENT_DEMO_USERS = {name: password for name, password in _credentials.get("users", {}).items() if name != "admin"}
 # How long to wait for the provider before telling the user it is not answering.
 WEBCLIENT_PROVIDER_TIMEOUT = env.float("WEBCLIENT_PROVIDER_TIMEOUT", default=5.0)
 # API paths the signed-in page offers to call with the access token (all under the provider's origin).

@@ -19,7 +19,9 @@ def test_log_out_confirms_at_the_provider_and_returns_logged_out_everywhere(
     page.get_by_role("button", name="Log out").click()
     # The provider asks before ending its own session (OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT).
     assert page.url.startswith(f"{provider_url}/o/logout/?id_token_hint=")
-    page.get_by_role("button", name="Log out").or_(page.get_by_role("button", name="Logout")).first.click()
+    confirm = page.get_by_role("main")
+    expect(confirm.get_by_role("heading")).to_contain_text("Demo web client asks you to sign out")
+    confirm.get_by_role("button", name="Sign out").click()
 
     expect(page).to_have_url(webclient_path(webclient_url, "/"))
     expect(page.get_by_role("status")).to_have_text("You are logged out, here and at the provider.")
