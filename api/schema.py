@@ -6,7 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from oauth2_provider.scopes import get_scopes_backend
 
 from api.permissions import TokenHasMethodScope, required_scopes_for
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, ValidationErrorSerializer
 
 _CHALLENGE = {
     "WWW-Authenticate": {
@@ -29,15 +29,15 @@ class ApiAutoSchema(AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if not operation or not operation.get("security") or operation["security"] == [{}]:
             return operation
-        error = {"application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}}
-        errors = dict(_PROTECTED_ERRORS)
+        errors = {code: (ErrorSerializer, *rest) for code, rest in _PROTECTED_ERRORS.items()}
         if "requestBody" in operation:
-            errors["400"] = ("Invalid input (validation_error, with fields).", {})
+            errors["400"] = (ValidationErrorSerializer, "Invalid input (validation_error, with fields).", {})
         if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):
-            errors["404"] = ("No such item among yours: another user's looks exactly like a missing one.", {})
-        for code, (description, headers) in sorted(errors.items()):
+            errors["404"] = (ErrorSerializer, "None of yours: another user's item reads like a missing one.", {})
+        for code, (serializer, description, headers) in sorted(errors.items()):
+            body = {"application/json": {"schema": self.resolve_serializer(serializer, "response").ref}}
             operation["responses"].setdefault(
-                code, {"content": error, "description": description, **({"headers": headers} if headers else {})}
+                code, {"content": body, "description": description, **({"headers": headers} if headers else {})}
             )
         return operation
 

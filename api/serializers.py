@@ -110,8 +110,9 @@ class ErrorSerializer(serializers.Serializer):
 
     error = serializers.CharField(help_text="invalid_token, insufficient_scope, not_found, throttled, ...")
     error_description = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Field errors, on validation_error only.",
-    )
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """A 400 for invalid input: the error body plus the messages for each field."""
+
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
