@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,18 +100,33 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def webclient_url(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run ``python -m demo.webclient`` on localhost:<free port>, registered as demo-web at the live provider."""
+    with running_webclient(live_server.url, tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def webclient_without_provider_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second web client whose provider is not running (nothing listens on its port)."""
+    with running_webclient(f"http://127.0.0.1:{_free_port()}", tmp_path_factory) as url:
+        yield url
+
+
+@contextmanager
+def running_webclient(provider_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the demo web client as its own process, pointed at ``provider_url``; yield its URL."""
     port = _free_port()
     url = f"http://localhost:{port}"
     # The child is another application: it gets its configuration the way it would in real life, from its
     # environment (a copy of ours plus its own settings), and never sees the provider's settings module.
     env = {
         **os.environ,
-        "WEBCLIENT_PROVIDER_URL": live_server.url,
+        "WEBCLIENT_PROVIDER_URL": provider_url,
         "WEBCLIENT_URL": url,
         "WEBCLIENT_CLIENT_ID": "demo-web",
         "WEBCLIENT_CLIENT_SECRET": CLIENT_SECRET,
         "WEBCLIENT_SECRET_KEY": "browser-test-webclient-key-" + "x" * 30,
         "WEBCLIENT_SESSION_DIR": str(tmp_path_factory.mktemp("webclient-sessions")),
+        "WEBCLIENT_PROVIDER_TIMEOUT": "3",
         "WEBCLIENT_LOG_LEVEL": "ERROR",
     }
     log_path = tmp_path_factory.mktemp("webclient-log") / "webclient.log"

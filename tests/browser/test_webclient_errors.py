@@ -1,4 +1,4 @@
-"""Failures the web client explains in words: a stale sign-in answer, and a provider that is not running."""
+"""Failures the web client explains in words: stale or forged answers, an ended session, a provider that is down."""
 
 import pytest
 from playwright.sync_api import expect
@@ -23,10 +23,22 @@ def test_callback_naming_another_issuer_is_refused_as_a_mix_up(page, provider_ur
     expect(page.get_by_role("alert")).to_contain_text("it is not from our provider")
 
 
-def test_action_without_a_session_asks_to_log_in_again(page, webclient_url):
+def test_an_action_after_the_clients_session_ended_asks_to_log_in_again(page, webclient_url):
     page.goto(f"{webclient_url}/")
-    # A signed-out browser posting an action, e.g. after the client's session expired.
-    response = page.request.post(f"{webclient_url}/refresh", headers={"Referer": f"{webclient_url}/"})
+    csrf_token = next(c["value"] for c in page.context.cookies() if c["name"] == "webclient_csrftoken")
 
-    assert response.status == 403  # no CSRF token: Django refuses before the view, with a readable page
-    assert "This form has expired" in response.text()
+    # What the Refresh button sends once the web client's session has expired (the form is still valid).
+    response = page.request.post(f"{webclient_url}/refresh", headers={"X-CSRFToken": csrf_token})
+
+    assert response.status == 401
+    assert "You are not logged in here" in response.text()
+    assert "Please log in again" in response.text()
+
+
+def test_log_in_while_the_provider_is_down_says_so_in_words(page, webclient_without_provider_url):
+    page.goto(f"{webclient_without_provider_url}/")
+    page.get_by_role("button", name="Log in with Django IdP").click()
+
+    expect(page.get_by_role("heading", name="The provider is not answering")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Is it running? Start it with `make run`.")
+    expect(page.get_by_text("Traceback")).to_have_count(0)
