@@ -11,6 +11,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator as DOTOAuth2Valida
 from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.oauth2.rfc6749 import utils
 
+from accounts.id_token_keys import retired_signing_key, unverified_kid
 from accounts.throttling import check_client_auth_allowed, client_auth_failed
 from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
@@ -96,6 +97,16 @@ class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
         accepts a live ID token wherever an access token is expected (OIDC Core §2, RFC 9700 §2.3).
         """
         return False
+
+    def _get_key_for_token(self, token):
+        """The key named by the ID token's ``kid``: one signed before a key rotation still verifies."""
+        key = super()._get_key_for_token(token)
+        if key is None or key.get("kty") != "RSA":
+            return key
+        kid = unverified_kid(token)
+        if kid is None or kid == key.thumbprint():
+            return key
+        return retired_signing_key(kid) or key
 
     # BEARER TOKENS
     # --------------------------------------------------------------------------

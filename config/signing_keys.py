@@ -5,8 +5,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core.exceptions import ImproperlyConfigured
 
 PEM_BEGIN = "-----BEGIN"
+# RFC 7518 §3.3: RS256 keys must be at least 2048 bits.
+MIN_RSA_KEY_BITS = 2048
 
 
 def split_pems(text: str) -> list[str]:
@@ -34,4 +37,21 @@ def load_or_create_dev_key(path: Path) -> str:
         return path.read_text()
     with os.fdopen(fd, "w") as handle:
         handle.write(pem)
+    return pem
+
+
+def checked_rsa_private_key(pem: str, *, setting: str) -> str:
+    """Return ``pem`` if it is an unencrypted RSA private key of at least 2048 bits, else stop start-up.
+
+    A bad key would otherwise surface only when the first ID token is signed, or as a JWKS error on
+    every relying party; failing at start-up names the variable to fix instead.
+    """
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{setting} is not an unencrypted PEM private key ({exc}).") from exc
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ImproperlyConfigured(f"{setting} must be an RSA private key (ID tokens are signed with RS256).")
+    if key.key_size < MIN_RSA_KEY_BITS:
+        raise ImproperlyConfigured(f"{setting} is a {key.key_size}-bit RSA key; use at least {MIN_RSA_KEY_BITS} bits.")
     return pem

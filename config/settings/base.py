@@ -302,6 +302,9 @@ OAUTH2_PROVIDER = {
     "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER", default=""),
     "OIDC_RSA_PRIVATE_KEY": "",  # set by each environment module
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [],
+    # How long relying parties may cache JWKS (DOT also allows as long again stale): key rotation waits
+    # for twice this between publishing a new key and signing with it (docs/key-rotation.md).
+    "OIDC_JWKS_MAX_AGE_SECONDS": env.int("OIDC_JWKS_MAX_AGE_SECONDS", default=3600),
     "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
@@ -337,6 +340,10 @@ TOKEN_CACHE_MAX_ENTRIES = env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000)
 # Redirect URIs over plain http are accepted only for loopback hosts of public (native) clients
 # (RFC 8252 §7.3). Development turns this on for confidential clients too, for the demo web client.
 OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = env.bool("OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL", default=False)
+# DOT's deploy check E003 objects to "http" in ALLOWED_REDIRECT_URI_SCHEMES at all. It stays because
+# RFC 8252 §7.3 native apps receive their code on http://127.0.0.1:<port>, which RFC 9700 §2.1 allows;
+# clients.redirect_uris refuses every other http redirect URI when an admin registers it.
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.E003"]
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Production: secrets and keys only from the environment (no defaults), HTTPS everywhere."""
 
-from config.signing_keys import split_pems
+from django.core.exceptions import ImproperlyConfigured
+
+from config.signing_keys import checked_rsa_private_key, split_pems
 
 from .base import *  # noqa: F403
 from .base import OAUTH2_PROVIDER, env
@@ -38,6 +40,9 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Django IdP <norep
 # ------------------------------------------------------------------------------
 # The public https origin of the provider; it is the OIDC issuer, so it must never depend on a Host header.
 PROVIDER_URL = env("PROVIDER_URL").rstrip("/")
+if not PROVIDER_URL.startswith("https://"):
+    # OIDC Discovery §3: the issuer is an https URL; relying parties refuse anything else.
+    raise ImproperlyConfigured(f"PROVIDER_URL must be the provider's https:// origin, not {PROVIDER_URL!r}.")
 
 OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,
@@ -45,7 +50,10 @@ OAUTH2_PROVIDER = {
     "OAUTH_DEVICE_VERIFICATION_URI": f"{PROVIDER_URL}/o/device/",
     "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": f"{PROVIDER_URL}/o/device/?user_code={{user_code}}",
     # Every process signs with the same key from the environment; none generates its own.
-    "OIDC_RSA_PRIVATE_KEY": env("OIDC_RSA_PRIVATE_KEY"),
-    # Keys retired from signing stay published in JWKS until tokens they signed have expired.
-    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": split_pems(env("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default="")),
+    "OIDC_RSA_PRIVATE_KEY": checked_rsa_private_key(env("OIDC_RSA_PRIVATE_KEY"), setting="OIDC_RSA_PRIVATE_KEY"),
+    # Keys retired from signing (or about to sign) stay published in JWKS; see docs/key-rotation.md.
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
+        checked_rsa_private_key(pem, setting="OIDC_RSA_PRIVATE_KEYS_INACTIVE")
+        for pem in split_pems(env("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default=""))
+    ],
 }

@@ -1,0 +1,99 @@
+"""Production settings start only with every secret from the environment, and pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from django.conf import settings
+
+# Each case starts a fresh interpreter with Django (a second or two apiece), so the list stays short.
+
+
+def pem_of(key) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+@pytest.fixture(scope="module")
+def production_env() -> dict[str, str]:
+    """The environment a production deployment provides, and nothing else (no developer .env, no DEBUG)."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "x7" * 30 + "-production-like-secret-for-the-deploy-check",
+        "DJANGO_ALLOWED_HOSTS": "idp.example.test",
+        # check --deploy never connects; an unreachable server proves it.
+        "DATABASE_URL": "postgres://idp@127.0.0.1:9/idp",
+        "PROVIDER_URL": "https://idp.example.test",
+        "OIDC_RSA_PRIVATE_KEY": settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"],
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_no_warnings(production_env):
+    result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "OIDC_RSA_PRIVATE_KEY", "PROVIDER_URL", "DATABASE_URL"])
+def test_start_up_stops_without_a_required_variable(production_env, missing):
+    env = {name: value for name, value in production_env.items() if name != missing}
+
+    result = manage(env, "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pem", "message"),
+    [
+        ("not a key at all", "is not an unencrypted PEM private key"),
+        (pem_of(ec.generate_private_key(ec.SECP256R1())), "must be an RSA private key"),
+        # The point of this case is a key too short to accept.
+        (pem_of(rsa.generate_private_key(public_exponent=65537, key_size=1024)), "use at least 2048 bits"),  # noqa: S505
+    ],
+    ids=["garbage", "ec-key", "short-rsa-key"],
+)
+def test_start_up_stops_with_an_unusable_signing_key(production_env, pem, message):
+    result = manage({**production_env, "OIDC_RSA_PRIVATE_KEY": pem}, "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "OIDC_RSA_PRIVATE_KEY" in result.stderr
+    assert message in result.stderr
+
+
+def test_start_up_stops_with_an_unusable_inactive_key(production_env):
+    result = manage(
+        {**production_env, "OIDC_RSA_PRIVATE_KEYS_INACTIVE": "-----BEGIN PRIVATE KEY-----\nnope\n"}, "check"
+    )
+
+    assert result.returncode != 0
+    assert "OIDC_RSA_PRIVATE_KEYS_INACTIVE is not an unencrypted PEM private key" in result.stderr
+
+
+def test_start_up_stops_when_the_issuer_is_not_https(production_env):
+    result = manage({**production_env, "PROVIDER_URL": "http://idp.example.test"}, "check")
+
+    assert result.returncode != 0
+    assert "PROVIDER_URL must be the provider's https:// origin" in result.stderr
