@@ -67,6 +67,8 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
     """Clients are created here; the plain secret is shown once, on the page after creation (and after a rotation)."""
 
     form = ApplicationAdminForm
+    # DOT's get_absolute_url points at its self-service pages, which are not mounted: "View on site" would 500.
+    view_on_site = False
     list_display = ("name", "client_id", "client_type", "grant_list", "skip_authorization", "is_active", "created")
     list_filter = ("client_type", "skip_authorization", "is_active")
     search_fields = ("name", "client_id")
