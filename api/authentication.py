@@ -2,11 +2,11 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
-from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.authentication import get_authorization_header
 
 from api.challenges import REALM, bearer_challenge
 from api.exceptions import InvalidRequest, InvalidToken
+from token_cache.authentication import OAuth2Authentication
 
 
 class BearerTokenAuthentication(OAuth2Authentication):

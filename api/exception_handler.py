@@ -1,13 +1,14 @@
 """The API's exception handler: every error as ``{"error", "error_description"}`` JSON, RFC 6750 challenges."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.challenges import bearer_challenge
-from api.exceptions import InsufficientScope
+from api.exceptions import InsufficientScope, RequestTooLarge
 
 
 def _error_code(exc: exceptions.APIException) -> str:
@@ -30,6 +31,9 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django would answer with its HTML 400 page; an API client gets JSON and the precise status.
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

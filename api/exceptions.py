@@ -28,3 +28,11 @@ class InsufficientScope(exceptions.PermissionDenied):
     def __init__(self, scopes: list[str], detail=None):
         super().__init__(detail)
         self.scopes = list(scopes)
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is parsed (RFC 9110 §15.5.14)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "request_too_large"

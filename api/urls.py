@@ -1,6 +1,6 @@
 """API routes, namespaced ``api:``; the paths are public and pinned by tests/api/test_urls.py."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from api import docs, views
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.SwaggerUIView.as_view(), name="docs"),
     path("docs/oauth2-redirect.html", docs.SwaggerOAuth2RedirectView.as_view(), name="docs-oauth2-redirect"),
+    # Last: any other path ending in "/" is a JSON 404 (without the slash, APPEND_SLASH still redirects).
+    re_path(r"^.+/$", views.NotFoundView.as_view(), name="not-found"),
 ]

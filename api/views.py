@@ -3,6 +3,7 @@
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -233,3 +234,18 @@ class UserListView(_DirectoryMixin, generics.ListAPIView):
 @extend_schema(tags=["users"])
 class UserDetailView(_DirectoryMixin, generics.RetrieveAPIView):
     """One account by id."""
+
+
+# UNKNOWN PATHS
+# ------------------------------------------------------------------------------
+@extend_schema(exclude=True)
+class NotFoundView(NoStoreMixin, APIView):
+    """Any other path under /api/: the API's JSON 404 rather than the site's HTML page."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        # Raised before a handler is looked up, so every method gets 404, never a 405 that hints at more.
+        super().initial(request, *args, **kwargs)
+        raise NotFound

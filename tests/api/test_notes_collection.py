@@ -159,3 +159,17 @@ def test_notes_are_ordered_pinned_first_then_by_the_requested_field(client, make
 
     assert default[0]["title"] == "c"
     assert [n["title"] for n in by_title] == ["a", "b", "c"]
+
+
+def test_an_oversized_body_is_413_json_not_an_html_page(client, make_token, bearer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = client.post(
+        reverse("api:note-list"),
+        {"title": "big", "body": "x" * 2048},
+        content_type="application/json",
+        **bearer(make_token("notes:write")),
+    )
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "request_too_large"

@@ -29,3 +29,20 @@ NOTE = uuid.UUID("12345678-1234-5678-1234-567812345678")
 )
 def test_public_api_path(name, kwargs, path):
     assert reverse(name, kwargs=kwargs) == path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_an_unknown_api_path_is_a_json_404(client, method):
+    response = getattr(client, method)("/api/notes/not-a-uuid/")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "error_description": "Not found."}
+
+
+@pytest.mark.django_db
+def test_an_api_path_without_its_trailing_slash_still_redirects(client):
+    response = client.get("/api/me")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/me/"
