@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from accounts.selectors import authorization_list
@@ -88,6 +89,10 @@ class NoteListView(_UserNotesMixin, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         serializer.save(owner=self.request.user)
+
+    def get_success_headers(self, data):
+        # RFC 9110 §15.3.2: a 201 names the resource it created.
+        return {"Location": reverse("api:note-detail", kwargs={"pk": data["id"]}, request=self.request)}
 
 
 @extend_schema(tags=["notes"])

@@ -53,6 +53,7 @@ def test_create_note_with_notes_write_belongs_to_the_token_owner(client, make_to
     assert body["archived"] is False
     assert body["shared"] is False
     assert body["share_url"] is None
+    assert response["Location"] == f"http://testserver/api/notes/{note.pk}/"
 
 
 def test_create_note_ignores_an_owner_or_id_in_the_body(client, make_token, bearer, user, other_user):
