@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication
 
+from clients.redirect_matching import redirect_uri_matches
 from clients.redirect_uris import redirect_uri_problems
 
 
@@ -76,6 +77,14 @@ class Application(AbstractApplication):
     def is_usable(self, request) -> bool:
         """A disabled client can do nothing: DOT asks this at client authentication and for every bearer token."""
         return self.is_active
+
+    def redirect_uri_allowed(self, uri: str) -> bool:
+        """Exact string match (clients.redirect_matching): DOT's check lowercases scheme and host."""
+        return redirect_uri_matches(uri, self.redirect_uris.split())
+
+    def post_logout_redirect_uri_allowed(self, uri: str) -> bool:
+        """Exact string match, as for redirect URIs (OpenID Connect RP-Initiated Logout §3)."""
+        return redirect_uri_matches(uri, self.post_logout_redirect_uris.split())
 
     def allows_grant_type(self, *grant_types: str) -> bool:
         """Whether any of ``grant_types`` (DOT's grant constants) was given to this client."""

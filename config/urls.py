@@ -9,6 +9,7 @@ from accounts.device_authorization import DeviceAuthorizationView
 from accounts.device_verification import DeviceConfirmView, DeviceUserCodeView
 from accounts.discovery import ConnectDiscoveryInfoView, OAuthServerMetadataView
 from accounts.introspection import IntrospectTokenView
+from accounts.rp_logout import RPInitiatedLogoutView
 from accounts.token_endpoints import RevokeTokenView, TokenView
 from accounts.userinfo import UserInfoView
 
@@ -26,6 +27,7 @@ REPLACED_DOT_ROUTES = {
     "revoke-token",
     "introspect",
     "user-info",
+    "rp-initiated-logout",
     "oidc-connect-discovery-info",
     "oauth-server-metadata",
     # RFC 8414's path form (/.well-known/oauth-authorization-server/<path>) would publish metadata for
@@ -43,6 +45,7 @@ oauth2_provider_patterns = (
         path("o/introspect/", IntrospectTokenView.as_view(), name="introspect"),
         path("o/", include([p for p in dot_urls.base_urlpatterns if p.name not in REPLACED_DOT_ROUTES])),
         path("o/userinfo/", UserInfoView.as_view(), name="user-info"),
+        path("o/logout/", RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
         path("o/", include([p for p in dot_urls.oidc_urlpatterns if p.name not in REPLACED_DOT_ROUTES])),
         path(
             ".well-known/openid-configuration", ConnectDiscoveryInfoView.as_view(), name="oidc-connect-discovery-info"

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "accounts.request_guard.ProtocolRequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -186,6 +187,9 @@ else:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
 # A token request has under 15 fields; 300 still leaves room for admin bulk actions on a 100-row page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=300)
+# accounts.request_guard: the longest single parameter value the protocol endpoints accept. An ID token
+# hint or a "claims" request is a few KB; redirect URIs are at most 2000 characters.
+REQUEST_GUARD_MAX_VALUE_LENGTH = env.int("REQUEST_GUARD_MAX_VALUE_LENGTH", default=8192)
 
 # BRUTE-FORCE THROTTLING
 # ------------------------------------------------------------------------------

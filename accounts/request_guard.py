@@ -1,0 +1,144 @@
+"""Refuse malformed protocol requests before DOT or oauthlib parse them: a clear 4xx, never a 500.
+
+At the OAuth/OIDC endpoints and the sign-in page, a request is refused with ``invalid_request`` when
+a parameter
+
+* is repeated (RFC 6749 §3.1 and §3.2: "parameters MUST NOT be included more than once"; only RFC 8707's
+  ``resource`` may repeat). DOT reads form bodies through ``QueryDict``, which keeps the last value and
+  hides the repetition from oauthlib, so ``grant_type=a&grant_type=b`` was silently accepted;
+* is not UTF-8 or has broken percent-encoding (RFC 6749 Appendix B). Django decodes with replacement
+  characters and oauthlib raised ValueError (a 500) on ``%zz`` at the authorization endpoint;
+* holds a NUL or other control character (no OAuth value has one; NUL breaks PostgreSQL text);
+* is longer than REQUEST_GUARD_MAX_VALUE_LENGTH, or the body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE or
+  DATA_UPLOAD_MAX_NUMBER_FIELDS (bounded work per request: ASVS 5 V2.4.1).
+
+Machine endpoints answer RFC 6749 §5.2 JSON; pages a person sees (authorize, logout, sign-in) answer a
+readable 400 page. Neither ever redirects: a garbled request cannot be trusted to name its redirect URI.
+"""
+
+import re
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+# URL names (namespace oauth2_provider, except "login") whose parameters are checked.
+JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info"}
+PAGE_ENDPOINTS = {"authorize", "rp-initiated-logout"}
+SIGN_IN_PAGES = {"login"}
+# RFC 8707 §2: "resource" may be sent several times, one per target resource.
+REPEATABLE = {"resource"}
+# The consent page posts our own form, where several scope checkboxes share a name: only its query is
+# checked for repetition; its body is still checked for encoding, control characters and size.
+OWN_FORM_POSTS = {"authorize"}
+
+_BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+# C0 controls and DEL, except tab, line feed and carriage return (the OIDC "claims" JSON may be pretty-printed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class MalformedRequest(Exception):
+    """A request the guard refuses; ``description`` says why in words a developer can act on."""
+
+    def __init__(self, description: str):
+        super().__init__(description)
+        self.description = description
+
+
+def _pairs(raw: bytes, *, where: str) -> list[tuple[str, str]]:
+    """Strictly decode an application/x-www-form-urlencoded string (query or body)."""
+    if _BAD_PERCENT.search(raw):
+        raise MalformedRequest(_("The %(where)s has a malformed percent-encoding.") % {"where": where})
+    try:
+        # Strict both ways: the raw bytes (browsers percent-encode, but a raw UTF-8 byte is tolerable) and
+        # what the percent-escapes decode to.
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        raise MalformedRequest(_("The %(where)s is not valid UTF-8.") % {"where": where}) from error
+
+
+def check_parameters(pairs: list[tuple[str, str]], *, where: str, allow_repeats: bool) -> None:
+    """Raise MalformedRequest for a repeated, oversized or control-character parameter."""
+    limit = settings.REQUEST_GUARD_MAX_VALUE_LENGTH
+    seen: set[str] = set()
+    for name, value in pairs:
+        shown = name[:40]
+        if _CONTROL.search(name) or _CONTROL.search(value):
+            raise MalformedRequest(_("Parameter %(name)r contains control characters.") % {"name": shown})
+        if len(name) > limit or len(value) > limit:
+            raise MalformedRequest(
+                _("Parameter %(name)r is longer than %(limit)d characters.") % {"name": shown, "limit": limit}
+            )
+        if name in seen and not allow_repeats and name not in REPEATABLE:
+            raise MalformedRequest(
+                _("Parameter %(name)r is included more than once (RFC 6749 §3.1).") % {"name": shown}
+            )
+        seen.add(name)
+    if where == "query" and len(pairs) > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:
+        raise MalformedRequest(_("The query string has too many parameters."))
+
+
+def check_request(request: HttpRequest, url_name: str) -> None:
+    """Raise MalformedRequest when ``request`` to the endpoint ``url_name`` is not well-formed."""
+    raw_query = request.META.get("QUERY_STRING", "")
+    query = _pairs(raw_query.encode("latin-1", "replace"), where="query")
+    check_parameters(query, where="query", allow_repeats=False)
+    if request.method != "POST":
+        return
+    try:
+        # Both bounded by DATA_UPLOAD_MAX_MEMORY_SIZE / _NUMBER_FIELDS; parsed here so that a body over a
+        # limit is this 400, not an exception inside the view.
+        body = request.body if request.content_type == FORM_CONTENT_TYPE else b""
+        form = request.POST
+    except RequestDataTooBig as error:
+        raise MalformedRequest(_("The request body is too large.")) from error
+    except TooManyFieldsSent as error:
+        raise MalformedRequest(_("The request body has too many parameters.")) from error
+    if body:
+        _pairs(body, where="request body")  # strict UTF-8 and percent-encoding, which QueryDict forgives
+    pairs = [(name, value) for name, values in form.lists() for value in values]
+    check_parameters(pairs, where="request body", allow_repeats=url_name in OWN_FORM_POSTS)
+
+
+def _refusal(request: HttpRequest, url_name: str, description: str) -> HttpResponse:
+    if url_name in JSON_ENDPOINTS:
+        response = JsonResponse({"error": "invalid_request", "error_description": description}, status=400)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        return response
+    context = {"error": {"error": "invalid_request", "description": description}}
+    return TemplateResponse(request, "request_guard/bad_request.html", context, status=400)
+
+
+class ProtocolRequestGuardMiddleware:
+    """Check the parameters of protocol requests (see the module docstring) before any view runs.
+
+    Placed before CsrfViewMiddleware so that an oversized or malformed sign-in form gets this page, not
+    an exception from the CSRF check reading the body first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None:
+            return None
+        url_name = match.url_name or ""
+        guarded = (match.namespace == "oauth2_provider" and url_name in JSON_ENDPOINTS | PAGE_ENDPOINTS) or (
+            not match.namespace and url_name in SIGN_IN_PAGES
+        )
+        if not guarded:
+            return None
+        try:
+            check_request(request, url_name)
+        except MalformedRequest as refusal:
+            return _refusal(request, url_name, refusal.description)
+        return None
