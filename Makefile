@@ -30,7 +30,7 @@ run: install
 	echo "  Client secrets: printed above and saved in .keys/demo-credentials.json"; \
 	echo "  Narrated demo of every grant: make demo (in another terminal).  Ctrl-C stops both servers."; \
 	echo ""; \
-	$(BIN)/python manage.py runserver $(PROVIDER_ADDR)
+	OAUTH_DEVICE_VERIFICATION_URI=http://$(PROVIDER_ADDR)/o/device/ $(BIN)/python manage.py runserver $(PROVIDER_ADDR)
 
 ## demo: a scripted client narrating every grant against the provider (starts one itself if none is running)
 demo: install
