@@ -56,7 +56,13 @@ class TokenView(DOTTokenView):
     """DOT's token endpoint with a Basic challenge on 401 and RFC 8628 device-code polling rules."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return _with_client_challenge(super().post(request, *args, **kwargs))
+        # One transaction for the whole exchange (see tokens.issuance): the ID token, the tokens and DOT's
+        # re-read of the new access token commit together. A concurrent code replay or refresh reuse then
+        # cannot revoke the winner's token between its commit and that re-read (which would be a 500),
+        # and a failure half-way leaves no row behind.
+        with transaction.atomic():
+            response = super().post(request, *args, **kwargs)
+        return _with_client_challenge(response)
 
     def device_flow_token_response(self, request: HttpRequest, device_code: str, *args, **kwargs) -> HttpResponse:
         model = get_device_grant_model()

@@ -5,11 +5,20 @@ import uuid
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
 
-class CodeAlreadyRedeemed(InvalidGrantError):
+class _RaisedFromSave(InvalidGrantError):
+    """An invalid_grant raised from the token save, where oauthlib does not add its JSON response headers."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        # DOT answers an error escaping create_token_response with these headers only (RFC 6749 §5.1-5.2).
+        return {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class CodeAlreadyRedeemed(_RaisedFromSave):
     """Another request consumed this authorization code first (a replay, or a concurrent double submit)."""
 
 
-class RefreshTokenAlreadyUsed(InvalidGrantError):
+class RefreshTokenAlreadyUsed(_RaisedFromSave):
     """The refresh token was rotated or revoked between validation and issuance (a concurrent reuse)."""
 
     def __init__(self, *args, token_family: uuid.UUID | None = None, **kwargs):
