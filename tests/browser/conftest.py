@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.management.commands.seed_demo import ALL_USER_SCOPES
@@ -163,12 +164,10 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log_path: Path, tim
 # THE BROWSER
 # ------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def chromium():
+def chromium() -> Iterator[Browser]:
     """Debian's headless Chromium driven by Playwright (never a downloaded browser); skipped if not installed."""
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium) — browser tests skipped.")
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API runs an asyncio loop in this thread; Django would then refuse the test's own
     # (synchronous) database calls, such as factories and the transactional flush, as "async-unsafe".
     with pytest.MonkeyPatch.context() as patch:
@@ -180,7 +179,7 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, request: pytest.FixtureRequest):
+def page(chromium: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh browser context (no cookies) and page; on failure its screenshot goes to docs/screenshots/tmp/."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(STEP_TIMEOUT_MS)
