@@ -298,7 +298,7 @@ class NarratedFlow:
         body = _json_or_text(response)
         if summary is not None and response.status_code < 400:
             self.n.say(f"  {summary(body)}")
-        else:
+        elif body != "":
             for line in json_lines(body)[:14]:
                 self.n.say(f"  {line}")
         if response.status_code >= 400 and "WWW-Authenticate" in response.headers:
