@@ -65,3 +65,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database error raised outside a view (e.g. in a middleware) is a 503 too, not a 500.
+handler500 = "config.database_outage.server_error"

@@ -35,6 +35,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast when the database is unreachable so protocol endpoints can answer 503 quickly.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# While the database is unreachable, requests get a 503 telling clients to retry after this many seconds.
+DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLS
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "accounts.throttling.ClientAuthThrottleMiddleware",
+    # Last, so it is the first to see a view's exception: a database outage becomes a 503, never a 500.
+    "config.database_outage.DatabaseOutageMiddleware",
 ]
 
 # STATIC

@@ -1,0 +1,88 @@
+"""Database outages answered as 503 Service Unavailable, never as a stack trace or a debug page.
+
+When the database is unreachable (connection refused, timed out, dropped mid-request), Django raises
+OperationalError or InterfaceError. Protocol endpoints then answer the JSON error shape of RFC 6749
+§5.2 with ``temporarily_unavailable`` and a Retry-After header; pages for people get a short HTML page.
+Nothing else is needed to recover: Django closes a connection that failed at the end of the request
+(CONN_HEALTH_CHECKS checks reused ones), so the first request after the database returns reconnects.
+"""
+
+import logging
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.views import defaults
+
+log = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Endpoints machines call; the other provider pages (authorize, logout, device verification) are for people.
+PROTOCOL_VIEWS = {
+    f"oauth2_provider:{name}"
+    for name in ("token", "revoke-token", "introspect", "user-info", "device-authorization", "jwks-info")
+}
+PROTOCOL_PATH_PREFIXES = ("/api/", "/.well-known/", "/o/.well-known/")
+
+
+class DatabaseOutageMiddleware:
+    """Turn a database error raised by a view into a 503 (JSON for protocol endpoints, HTML for people)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        return database_unavailable(request, exception)
+
+
+def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """handler500: a database error raised outside a view (e.g. in a middleware) is a 503 as well."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        return database_unavailable(request, error)
+    return defaults.server_error(request, *args, **kwargs)
+
+
+def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The 503 response for ``request`` while the database is unreachable."""
+    # One line, no traceback: an outage would otherwise flood the log with identical stacks.
+    log.error("Database unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
+    retry_after = settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
+    if _is_protocol_request(request):
+        response = JsonResponse(
+            {
+                "error": "temporarily_unavailable",
+                "error_description": "The server cannot reach its database right now. Retry shortly.",
+            },
+            status=503,
+        )
+    else:
+        # Rendered without the request: context processors would touch the session and the user.
+        page = render_to_string("503.html", {"site_name": settings.SITE_NAME, "retry_after": retry_after})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _is_protocol_request(request: HttpRequest) -> bool:
+    if request.path_info.startswith(PROTOCOL_PATH_PREFIXES):
+        return True
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+    if match is not None and match.view_name in PROTOCOL_VIEWS:
+        return True
+    # Anything else: whatever the caller asked for; browsers ask for text/html.
+    return "text/html" not in request.headers.get("Accept", "")
