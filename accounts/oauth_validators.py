@@ -16,13 +16,14 @@ from accounts.throttling import check_client_auth_allowed, client_auth_failed
 from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
+from token_cache.endpoint_reads import TokenEndpointReadsMixin
 from token_cache.selectors import access_token_cached
 from tokens.validator import TokenLifecycleMixin
 
 log = logging.getLogger(__name__)
 
 
-class OAuth2Validator(TokenLifecycleMixin, DOTOAuth2Validator):
+class OAuth2Validator(TokenLifecycleMixin, TokenEndpointReadsMixin, DOTOAuth2Validator):
     """DOT's validator with the per-client rules our admins set (token lifecycle rules: tokens.validator)."""
 
     # Copy, never mutate, DOT's class-level mapping of claims to the scope that releases them.

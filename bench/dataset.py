@@ -31,6 +31,7 @@ class ProfileClients:
 
     web: Application
     machine: Application
+    resource_server: Application
     secret: str
 
     def basic(self, app: Application) -> str:
@@ -48,7 +49,7 @@ def bench_user() -> User:
 
 
 def create_clients(profile: str) -> ProfileClients:
-    """A confidential code+refresh web client and a client-credentials machine client for ``profile``."""
+    """A code+refresh web client, a client-credentials machine client and a resource server for ``profile``."""
     secret = generate_client_secret()
     hashed = make_password(secret, hasher=SECRET_HASHERS[profile])
     web, _ = Application.objects.update_or_create(
@@ -75,7 +76,20 @@ def create_clients(profile: str) -> ProfileClients:
             "algorithm": "",
         },
     )
-    return ProfileClients(web=web, machine=machine, secret=secret)
+    # Introspection is only for resource servers: confidential clients allowed the introspection scope.
+    resource_server, _ = Application.objects.update_or_create(
+        client_id=f"bench-rs-{profile}",
+        defaults={
+            "name": f"Bench resource server ({profile})",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "client_secret": hashed,
+            "grant_types": [GrantType.CLIENT_CREDENTIALS],
+            "allowed_scopes": ["introspection"],
+            "redirect_uris": "",
+            "algorithm": "",
+        },
+    )
+    return ProfileClients(web=web, machine=machine, resource_server=resource_server, secret=secret)
 
 
 def mint_access_tokens(*, app: Application, user: User | None, count: int, scope: str = USER_SCOPE) -> list[str]:

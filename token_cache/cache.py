@@ -35,7 +35,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, models, router
 from django.db.models import Q
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
+from django.utils.functional import cached_property
 from oauth2_provider.models import AbstractAccessToken, get_access_token_model, get_application_model
 
 from token_cache.models import InvalidationEvent
@@ -54,22 +57,13 @@ START_SCAN = 200
 PURGE_EVERY_SECONDS = 300.0
 
 
-class _Snapshot:
-    """Field values of one model row, rebuilt into a fresh instance for each request."""
-
-    __slots__ = ("values",)
-
-    def __init__(self, instance: models.Model, spec: "_ModelSpec"):
-        self.values = tuple(getattr(instance, name) for name in spec.names)
-
-
-@dataclass(frozen=True)
+@dataclass
 class _ModelSpec:
-    """Which attributes of a model are snapshotted, and which of them hold mutable JSON."""
+    """How rows of one model are kept (their field values) and turned back into instances."""
 
     model: type[models.Model]
     names: tuple[str, ...]
-    mutable: tuple[int, ...]
+    mutable: tuple[str, ...]
 
     @classmethod
     def of(cls, model: type[models.Model]) -> "_ModelSpec":
@@ -77,17 +71,36 @@ class _ModelSpec:
         return cls(
             model=model,
             names=tuple(f.attname for f in fields),
-            mutable=tuple(i for i, f in enumerate(fields) if isinstance(f, models.JSONField)),
+            mutable=tuple(f.attname for f in fields if isinstance(f, models.JSONField)),
         )
 
-    def build(self, db: str, snapshot: _Snapshot) -> models.Model:
-        values = snapshot.values
-        if self.mutable:
-            # A view may mutate a list it was handed; it must never change what the next request sees.
-            values = list(values)
-            for i in self.mutable:
-                values[i] = copy.deepcopy(values[i])
-        return self.model.from_db(db, self.names, values)
+    def snapshot(self, instance: models.Model) -> dict:
+        return {name: getattr(instance, name) for name in self.names}
+
+    def build(self, db: str, snapshot: dict) -> models.Model:
+        """A fresh instance for each request, as ``Model.from_db`` would make it, minus the per-field work."""
+        if self.init_listened:
+            return self.model.from_db(db, self.names, [snapshot[name] for name in self.names])
+        instance = self.model.__new__(self.model)
+        values = instance.__dict__
+        values.update(snapshot)
+        for name in self.mutable:
+            # A view may mutate a list it was handed; that must never change what the next request sees.
+            value = snapshot[name]
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                values[name] = list(value)
+            elif value is not None and not isinstance(value, str | int | float | bool):
+                values[name] = copy.deepcopy(value)
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        instance._state = state
+        return instance
+
+    @cached_property
+    def init_listened(self) -> bool:
+        # Only skip Model.__init__ when nothing listens to it (checked once: receivers connect at start-up).
+        return pre_init.has_listeners(self.model) or post_init.has_listeners(self.model)
 
 
 @dataclass
@@ -95,9 +108,9 @@ class _Entry:
     """One cached access token with its user and client, as DOT's select_related query returned them."""
 
     db: str
-    token: _Snapshot
-    user: _Snapshot | None
-    application: _Snapshot | None
+    token: dict
+    user: dict | None
+    application: dict | None
     token_id: int
     user_id: int | None
     application_id: int | None
@@ -164,9 +177,9 @@ class AccessTokenCache:
         application = token.application if token.application_id is not None else None
         entry = _Entry(
             db=token._state.db,
-            token=_Snapshot(token, token_spec),
-            user=_Snapshot(user, user_spec) if user is not None else None,
-            application=_Snapshot(application, application_spec) if application is not None else None,
+            token=token_spec.snapshot(token),
+            user=user_spec.snapshot(user) if user is not None else None,
+            application=application_spec.snapshot(application) if application is not None else None,
             token_id=token.pk,
             user_id=token.user_id,
             application_id=token.application_id,

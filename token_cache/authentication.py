@@ -1,0 +1,95 @@
+"""DOT's DRF authentication without oauthlib's per-request set-up: the bearer token goes to the validator directly.
+
+For every request DOT's ``OAuth2Authentication`` builds a validator and a whole OpenID Connect server
+(``get_oauthlib_core()``: every grant, token type and endpoint), copies the WSGI environ and the form
+body into an oauthlib request, and lets oauthlib guess the token type, only to call the validator's
+``validate_bearer_token``. Measured on this project, that set-up cost more than the token check and
+about half as much as DRF itself (see README, Benchmarks). Here:
+
+* the oauthlib server is built once per process, as DOT's own views do (``OAuthLibMixin.get_oauthlib_core``);
+  validator and server keep no per-request state, so every request and thread can share them;
+* a request carrying exactly ``Authorization: Bearer <token>`` (oauthlib's own test for a bearer
+  token) goes straight to ``validate_bearer_token`` with an oauthlib request holding just that header
+  and the absolute URI, which is all that validation reads. Every check the validator makes (DOT's
+  expiry, scope, audience and client checks, and ours) still runs; only the plumbing is skipped;
+* anything else (no header, another scheme, a JWT, a token in the body) takes DOT's full path, so
+  oauthlib keeps deciding every unusual case.
+"""
+
+import threading
+
+from django.core.exceptions import SuspiciousOperation
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest
+from oauth2_provider.bcp import bcp_compliant
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication as DOTOAuth2Authentication
+from oauth2_provider.oauth2_backends import OAuthLibCore, get_oauthlib_core
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.common import Request as OAuthlibRequest
+
+_core: OAuthLibCore | None = None
+_core_lock = threading.Lock()
+
+
+def oauthlib_core() -> OAuthLibCore:
+    """This process's OAuthLibCore, built on first use (rebuilt when the OAUTH2_PROVIDER setting changes)."""
+    global _core  # one per process, like DOT's per-view-class cache
+    core = _core
+    if core is None or oauth2_settings.ALWAYS_RELOAD_OAUTHLIB_CORE:
+        with _core_lock:
+            core = _core = get_oauthlib_core()
+    return core
+
+
+@receiver(setting_changed, dispatch_uid="token_cache.reset_oauthlib_core")
+def _reset_oauthlib_core(setting: str, **kwargs) -> None:
+    # Tests swap validator or server classes with override_settings; DOT reloads its settings then too.
+    global _core  # one per process, like DOT's per-view-class cache
+    if setting == "OAUTH2_PROVIDER":
+        _core = None
+
+
+def _looks_like_jwt(token: str) -> bool:
+    # oauthlib's JWTToken.estimate_type: such a token is validated as an ID token, not an access token.
+    return token.startswith("ey") and token.count(".") in (2, 4)
+
+
+def bearer_request_verify(request: HttpRequest) -> tuple[bool, OAuthlibRequest | None]:
+    """What ``OAuthLibCore.verify_request(request, scopes=[])`` answers, minus its per-request set-up."""
+    core = oauthlib_core()
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    parts = header.split()
+    if len(parts) != 2 or parts[0].lower() != "bearer" or _looks_like_jwt(parts[1]):
+        return core.verify_request(request, scopes=[])
+    # RFC 9700 §4.3.2 / RFC 6750 §5.3, as in DOT's verify_request: no token in the query string.
+    if "access_token" in request.GET and bcp_compliant(
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
+        "Presenting an OAuth 2.0 access token in the URI query string",
+    ):
+        return False, None
+    # Absolute, as DOT builds it: RFC 8707 audience checks compare it with the token's resources.
+    uri = request.build_absolute_uri(core._get_escaped_full_path(request))
+    oauthlib_request = OAuthlibRequest(uri, http_method=request.method, body=None, headers={"Authorization": header})
+    oauthlib_request.scopes = []
+    valid = core.server.request_validator.validate_bearer_token(parts[1], [], oauthlib_request)
+    return valid, oauthlib_request
+
+
+class OAuth2Authentication(DOTOAuth2Authentication):
+    """DOT's bearer-token authentication for DRF, verified through ``bearer_request_verify``."""
+
+    def authenticate(self, request):
+        # DOT's method, except for the verification call (DOT offers no hook for it).
+        if request is None:
+            return None
+        try:
+            valid, oauthlib_request = bearer_request_verify(request)
+        except ValueError as error:
+            if str(error) == "Invalid hex encoding in query string.":
+                raise SuspiciousOperation(error) from error
+            raise
+        if valid:
+            return oauthlib_request.user, oauthlib_request.access_token
+        request.oauth2_error = getattr(oauthlib_request, "oauth2_error", {})
+        return None
