@@ -21,6 +21,8 @@ def demo_credentials(live_server, settings) -> dict:
         # The device page must be the live server's, and a 1 s poll interval keeps the test short.
         "OAUTH_DEVICE_VERIFICATION_URI": f"{live_server.url}/o/device/",
         "DEVICE_FLOW_INTERVAL": 1,
+        # DOT builds each view's oauthlib server once per process, with these values baked in: rebuild it.
+        "ALWAYS_RELOAD_OAUTHLIB_CORE": True,
     }
     UserFactory(username="alice", first_name="Alice", last_name="Liddell", email="alice@example.test")
     UserFactory(username="bob", first_name="Bob", last_name="Builder", email="bob@example.test")
