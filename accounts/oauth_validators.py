@@ -6,7 +6,7 @@ import logging
 from urllib.parse import unquote_plus
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, identify_hasher
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher
 from oauth2_provider.oauth2_validators import OAuth2Validator as DOTOAuth2Validator
 from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.oauth2.rfc6749 import utils
@@ -151,7 +151,8 @@ class OAuth2Validator(TokenLifecycleMixin, TokenEndpointReadsMixin, DOTOAuth2Val
     def _upgrade_secret_hash(self, request) -> None:
         """Re-hash a secret stored with a slow password hasher with the fast client-secret hasher."""
         client = request.client
-        wanted = settings.OAUTH2_PROVIDER["CLIENT_SECRET_HASHER"]
+        # "default" (DOT's default) names Django's first password hasher: compare algorithms, not names.
+        wanted = get_hasher(settings.OAUTH2_PROVIDER["CLIENT_SECRET_HASHER"]).algorithm
         try:
             current = identify_hasher(client.client_secret).algorithm
         except ValueError:

@@ -137,7 +137,7 @@ class AccessTokenCache:
             self._index: dict[str, dict[int, set[str]]] = {kind: {} for kind in InvalidationEvent.Kind.values}
             self._last_event_id: int | None = None
             self._holes: dict[int, float] = {}
-            self._next_poll = 0.0
+            self._last_poll = -float("inf")
             self._next_purge = time.monotonic() + random.uniform(0, PURGE_EVERY_SECONDS)  # noqa: S311
             # Bumped by every drop and every read of the feed: a load that straddles one is not stored,
             # since the change it missed may already have been read (threaded servers).
@@ -149,7 +149,7 @@ class AccessTokenCache:
         self, checksum: str, load: Callable[[], AbstractAccessToken | None]
     ) -> AbstractAccessToken | None:
         """The access token with ``checksum`` (user and client attached), from here or from ``load()``."""
-        self._sync()
+        self.sync()
         entry = self._entries.get(checksum)
         if entry is not None and time.monotonic() - entry.loaded_at < settings.TOKEN_CACHE_MAX_AGE_SECONDS:
             return self._build(entry)
@@ -236,13 +236,14 @@ class AccessTokenCache:
 
     # THE FEED
     # --------------------------------------------------------------------------
-    def _sync(self) -> None:
-        """Read the feed if the last read is older than the poll interval."""
+    def sync(self) -> None:
+        """Read the feed if the last read started more than TOKEN_CACHE_POLL_SECONDS ago."""
         now = time.monotonic()
-        if now < self._next_poll:
+        interval = settings.TOKEN_CACHE_POLL_SECONDS
+        if now - self._last_poll < interval:
             return
         with self._lock:
-            if now < self._next_poll:
+            if time.monotonic() - self._last_poll < interval:
                 return  # another thread read it meanwhile
             try:
                 self._read_feed()
@@ -256,7 +257,7 @@ class AccessTokenCache:
                 self._last_event_id = None
                 return
             # Measured from before the read, so the bound holds whatever the read cost.
-            self._next_poll = now + settings.TOKEN_CACHE_POLL_SECONDS
+            self._last_poll = now
 
     def _read_feed(self) -> None:
         db = router.db_for_read(InvalidationEvent)
