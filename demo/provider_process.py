@@ -1,5 +1,6 @@
 """Find the provider, or start one in the background for the length of the demo (SQLite + demo data)."""
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -48,9 +49,12 @@ def running_provider(provider_url: str, *, say: Callable[[str], None]) -> Iterat
         _manage(command)
     with tempfile.NamedTemporaryFile("w+", prefix="demo-provider-", suffix=".log", delete=False) as log:
         say(f"  $ python manage.py runserver {parts.hostname}:{parts.port} --noreload   (log: {log.name})")
+        # Like `make run`: the device flow must send people to this provider's own /o/device/ page.
+        env = {**os.environ, "OAUTH_DEVICE_VERIFICATION_URI": f"{provider_url}/o/device/"}
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
             [sys.executable, "manage.py", "runserver", f"{parts.hostname}:{parts.port}", "--noreload"],
             cwd=REPO_DIR,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
