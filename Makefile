@@ -42,6 +42,11 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+## bench: wrk load test of the provider against its DOT-defaults baseline, one core each (DB=postgres|sqlite)
+DB ?= postgres
+bench: install
+	$(BIN)/python -m bench --db $(DB)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -18,8 +18,11 @@ class TokenCacheConfig(AppConfig):
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="token_cache.reinstall_triggers")
 
 
-def _reinstall_triggers(sender, using: str, apps, **kwargs) -> None:
-    # SQLite loses a table's triggers when a later migration rebuilds the table; put them back.
+def _reinstall_triggers(sender, using: str, apps=None, **kwargs) -> None:
+    # SQLite loses a table's triggers when a later migration rebuilds the table; put them back. A flush
+    # (which keeps tables and their triggers) sends this signal too, without the migration state: skip it.
+    if apps is None:
+        return
     from token_cache.triggers import triggers_install
 
     triggers_install(apps=apps, connection=connections[using])

@@ -1,0 +1,56 @@
+"""Bulk updates and deletes send no model signal; the database triggers still put them in the feed."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from oauth2_provider.models import get_access_token_model
+
+from accounts.models import User
+from clients.models import Application
+from token_cache.models import InvalidationEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bearer(client, rare_feed_reads, access_token) -> dict:
+    """Headers presenting ``access_token``, which this process has validated (and cached) once."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {access_token.raw_token}"}
+    assert client.get(reverse("api:me"), **headers).status_code == 200
+    return headers
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda token: User.objects.filter(pk=token.user_id).update(is_active=False), id="user"),
+        pytest.param(
+            lambda token: Application.objects.filter(pk=token.application_id).update(is_active=False), id="client"
+        ),
+        pytest.param(
+            lambda token: (
+                get_access_token_model()
+                .objects.filter(pk=token.pk)
+                .update(expires=timezone.now() - timedelta(seconds=1))
+            ),
+            id="expiry",
+        ),
+        pytest.param(lambda token: get_access_token_model().objects.filter(pk=token.pk).delete(), id="deletion"),
+    ],
+)
+def test_a_bulk_change_is_refused_from_the_next_feed_read_on(client, settings, access_token, bearer, change):
+    change(access_token)
+    settings.TOKEN_CACHE_POLL_SECONDS = 0.0  # the interval has passed
+
+    response = client.get(reverse("api:me"), **bearer)
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_token"
+
+
+def test_a_bulk_change_is_announced_by_a_feed_row_in_the_same_transaction(access_token):
+    User.objects.filter(pk=access_token.user_id).update(first_name="Changed")
+
+    assert InvalidationEvent.objects.filter(kind=InvalidationEvent.Kind.USER, ref=access_token.user_id).exists()
