@@ -14,6 +14,11 @@ a parameter
 
 Machine endpoints answer RFC 6749 §5.2 JSON; pages a person sees (authorize, logout, sign-in) answer a
 readable 400 page. Neither ever redirects: a garbled request cannot be trusted to name its redirect URI.
+
+The resource API (namespace ``api``) gets the encoding and control-character checks on its path and
+query only: a NUL in ``/api/authorizations/<client_id>/`` reached PostgreSQL, which refuses NUL in text
+with a DataError (a 500). Its bodies are JSON, checked by the serializers; repeated query parameters
+are left to its filters.
 """
 
 import re
@@ -27,6 +32,7 @@ from django.utils.translation import gettext as _
 
 # URL names (namespace oauth2_provider, except "login") whose parameters are checked.
 JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info"}
+API_NAMESPACE = "api"
 PAGE_ENDPOINTS = {"authorize", "rp-initiated-logout"}
 SIGN_IN_PAGES = {"login"}
 # RFC 8707 §2: "resource" may be sent several times, one per target resource.
@@ -104,8 +110,16 @@ def check_request(request: HttpRequest, url_name: str) -> None:
     check_parameters(pairs, where="request body", allow_repeats=url_name in OWN_FORM_POSTS)
 
 
-def _refusal(request: HttpRequest, url_name: str, description: str) -> HttpResponse:
-    if url_name in JSON_ENDPOINTS:
+def check_api_request(request: HttpRequest) -> None:
+    """Raise MalformedRequest when an API request's path or query is not well-formed text."""
+    if _CONTROL.search(request.path_info):
+        raise MalformedRequest(_("The path contains control characters."))
+    query = _pairs(request.META.get("QUERY_STRING", "").encode("latin-1", "replace"), where="query")
+    check_parameters(query, where="query", allow_repeats=True)
+
+
+def _refusal(request: HttpRequest, description: str, *, as_json: bool) -> HttpResponse:
+    if as_json:
         response = JsonResponse({"error": "invalid_request", "error_description": description}, status=400)
         response["Cache-Control"] = "no-store"
         response["Pragma"] = "no-cache"
@@ -132,6 +146,12 @@ class ProtocolRequestGuardMiddleware:
         if match is None:
             return None
         url_name = match.url_name or ""
+        if match.namespace == API_NAMESPACE:
+            try:
+                check_api_request(request)
+            except MalformedRequest as refusal:
+                return _refusal(request, refusal.description, as_json=True)
+            return None
         guarded = (match.namespace == "oauth2_provider" and url_name in JSON_ENDPOINTS | PAGE_ENDPOINTS) or (
             not match.namespace and url_name in SIGN_IN_PAGES
         )
@@ -140,5 +160,5 @@ class ProtocolRequestGuardMiddleware:
         try:
             check_request(request, url_name)
         except MalformedRequest as refusal:
-            return _refusal(request, url_name, refusal.description)
+            return _refusal(request, refusal.description, as_json=url_name in JSON_ENDPOINTS)
         return None

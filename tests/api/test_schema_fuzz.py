@@ -12,6 +12,8 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck
@@ -45,6 +47,20 @@ def bearer_tokens(db, user, web_app, machine_app, settings) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def wsgi_app():
+    """The Django WSGI app, kept from closing the test's database connection (as Django's test client does).
+
+    Each request would otherwise call close_old_connections, which closes a connection inside a
+    transaction: the test transaction on PostgreSQL.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=25,
@@ -53,11 +69,11 @@ def bearer_tokens(db, user, web_app, machine_app, settings) -> dict[str, str]:
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_api_operation_answers_a_server_error(case, bearer_tokens):
+def test_no_api_operation_answers_a_server_error(case, bearer_tokens, wsgi_app):
     # The user directory is for machine clients (client credentials); everything else is the user's own data.
     token = bearer_tokens["machine" if case.path.startswith("/api/users/") else "user"]
 
-    response = case.call(app=WSGIHandler(), headers={"Authorization": f"Bearer {token}"})
+    response = case.call(app=wsgi_app, headers={"Authorization": f"Bearer {token}"})
 
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"

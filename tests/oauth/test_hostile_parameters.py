@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import USER_PASSWORD, DeviceApplicationFactory
+from tests.factories import USER_PASSWORD, AccessTokenFactory, DeviceApplicationFactory
 from tests.flows import basic_auth, pkce_pair
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +328,22 @@ def test_an_oversized_sign_in_form_gets_the_readable_page(client):
 
     assert response.status_code == 400
     assert b"This request cannot be completed" in response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/authorizations/a%00b/",
+        "/api/shared-notes/%00/",
+        "/api/notes/?search=a%00b",
+        "/api/notes/?q=%ff",
+        "/api/notes/?q=%zz",
+    ],
+)
+def test_the_api_refuses_control_characters_and_bad_encoding_in_path_and_query(client, user, web_app, path):
+    token = AccessTokenFactory(user=user, application=web_app, scope="notes:read authorizations:read")
+
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token.raw_token}")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
