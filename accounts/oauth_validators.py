@@ -12,7 +12,8 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.oauth2.rfc6749 import utils
 
 from accounts.id_token_keys import retired_signing_key, unverified_kid
-from accounts.throttling import check_client_auth_allowed, client_auth_failed
+from accounts.request_guard import client_id_is_malformed
+from accounts.throttling import check_client_auth_allowed, client_auth_failed, presented_client_id
 from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
@@ -132,6 +133,9 @@ class OAuth2Validator(TokenLifecycleMixin, TokenEndpointReadsMixin, DOTOAuth2Val
     def authenticate_client(self, request, *args, **kwargs) -> bool:
         # Brute force (accounts.throttling): a blocked client_id or IP gets a 429 before any secret is checked.
         check_client_auth_allowed(request)
+        if client_id_is_malformed(presented_client_id(request)):
+            client_auth_failed(request)  # never looked up: no client has such an id (request_guard)
+            return False
         authenticated = super().authenticate_client(request, *args, **kwargs)
         if authenticated:
             self._upgrade_secret_hash(request)

@@ -45,6 +45,7 @@ _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 # C0 controls and DEL, except tab, line feed and carriage return (the OIDC "claims" JSON may be pretty-printed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+CLIENT_ID_MAX_LENGTH = 100  # DOT's column
 
 
 class MalformedRequest(Exception):
@@ -116,6 +117,12 @@ def check_api_request(request: HttpRequest) -> None:
         raise MalformedRequest(_("The path contains control characters."))
     query = _pairs(request.META.get("QUERY_STRING", "").encode("latin-1", "replace"), where="query")
     check_parameters(query, where="query", allow_repeats=True)
+
+
+def client_id_is_malformed(client_id: str) -> bool:
+    """A client_id no client can have: control characters (a NUL above all, which psycopg 3 refuses with a
+    DataError where DOT only expects psycopg2's ValueError) or longer than the column."""
+    return bool(_CONTROL.search(client_id)) or len(client_id) > CLIENT_ID_MAX_LENGTH
 
 
 def _refusal(request: HttpRequest, description: str, *, as_json: bool) -> HttpResponse:

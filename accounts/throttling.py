@@ -30,8 +30,6 @@ from audit.models import AuditEvent
 from audit.request_meta import client_ip
 from audit.services import record_event
 
-CLIENT_ID_MAX_LENGTH = 100
-
 
 @dataclass(frozen=True)
 class Limit:
@@ -163,8 +161,8 @@ def presented_client_id(request: Any) -> str:
         except (binascii.Error, ValueError):
             return ""
         client_id, separator, _secret = decoded.partition(":")
-        return unquote_plus(client_id)[:CLIENT_ID_MAX_LENGTH] if separator else ""
-    return str(getattr(request, "client_id", None) or "")[:CLIENT_ID_MAX_LENGTH]
+        return unquote_plus(client_id) if separator else ""
+    return str(getattr(request, "client_id", None) or "")
 
 
 def check_client_auth_allowed(request: Any) -> None:

@@ -30,7 +30,9 @@ def _login_failed(sender, credentials: dict[str, Any], request=None, **kwargs) -
     # The account is named when it exists so admins see who is targeted; the typed username is not
     # stored, since people often type their password into the username field.
     username = credentials.get(User.USERNAME_FIELD) or credentials.get("username") or ""
-    account = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+    # No lookup for a name with a NUL: no account has one, and PostgreSQL refuses it even in a query.
+    lookup = username and "\x00" not in str(username)
+    account = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if lookup else None
     record_event(
         event=AuditEvent.Event.LOGIN_FAILED,
         request=request,

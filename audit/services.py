@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import re
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -18,6 +19,12 @@ _CREDENTIAL_WORDS = ("secret", "password", "token", "code", "verifier", "asserti
 _ALLOWED_KEYS = {"token_checksum", "token_type", "token_type_hint", "token_family", "code_checksum"}
 _MAX_TEXT = 200
 _MAX_ITEMS = 50
+# Control characters never belong in an event, and PostgreSQL refuses a NUL in a text column outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(value: Any, limit: int = _MAX_TEXT) -> str:
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(value))[:limit]
 
 
 def checksum_prefix(raw_value: str) -> str:
@@ -38,7 +45,7 @@ def _small(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else value
         return [_small(item) for item in list(items)[:_MAX_ITEMS]]
-    return str(value)[:_MAX_TEXT]
+    return _text(value)
 
 
 def clean_details(details: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +56,7 @@ def clean_details(details: dict[str, Any]) -> dict[str, Any]:
             # A caller passed a credential: drop it and say so (by key only) so tests and logs catch it.
             log.error("Audit detail %r dropped: audit events never store credentials.", key)
             continue
-        cleaned[key] = _small(value)
+        cleaned[_text(key, 40)] = _small(value)
     return cleaned
 
 
@@ -87,8 +94,8 @@ def record_event(
         event=AuditEvent.Event(event),
         user=user,
         application=application,
-        client_id=str(client_id)[:100],
+        client_id=_text(client_id, 100),
         ip=client_ip(request),
-        user_agent=user_agent(request),
+        user_agent=_text(user_agent(request)),
         details=clean_details(details),
     )

@@ -83,3 +83,14 @@ def test_a_malformed_address_is_stored_as_unknown():
     request = RequestFactory().get("/", REMOTE_ADDR="not-an-ip")
 
     assert record_event(event=AuditEvent.Event.LOGOUT, request=request).ip is None
+
+
+def test_control_characters_never_reach_the_database():
+    # PostgreSQL refuses a NUL in a text column: an attacker's client_id or user agent must not crash a request.
+    request = RequestFactory().get("/", HTTP_USER_AGENT="curl\x00/8")
+
+    event = record_event(event=AuditEvent.Event.CLIENT_AUTH_FAILED, request=request, client_id="a\x00b", why="c\x00d")
+
+    event.refresh_from_db()
+    assert "\x00" not in event.client_id + event.user_agent + str(event.details)
+    assert event.client_id == "a\ufffdb"
