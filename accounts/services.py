@@ -4,6 +4,8 @@ from django.db import transaction
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import record_event
 from consent.services import consent_forget
 
 
@@ -19,6 +21,7 @@ def authorization_revoke(*, user, application) -> None:
     get_access_token_model().objects.filter(user=user, application=application).delete()
     # Revoking means "ask me again": without this the next request would be approved silently.
     consent_forget(user=user, application=application)
+    record_event(event=AuditEvent.Event.TOKEN_REVOKED, user=user, application=application, reason="user withdrew")
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from accounts.services import authorization_revoke
 from audit.models import AuditEvent
 from tests.flows import consent, endpoint_request, exchange_code, obtain_code, pkce_pair, token_request, tokens_for
 from tokens.signals import refresh_token_reuse_detected
@@ -118,3 +119,12 @@ def test_a_refresh_token_spent_during_a_concurrent_refresh_records_reuse(user, w
 
     event = AuditEvent.objects.get(event=Event.REFRESH_REUSE_DETECTED)
     assert event.details == {"token_family": str(family), "concurrent": True}
+
+
+def test_withdrawing_an_authorization_records_the_revocation(browser, client, user, web_app):
+    tokens_for(browser, client, web_app)
+
+    authorization_revoke(user=user, application=web_app)
+
+    event = AuditEvent.objects.get(event=Event.TOKEN_REVOKED)
+    assert (event.user, event.application, event.details) == (user, web_app, {"reason": "user withdrew"})
