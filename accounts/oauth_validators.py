@@ -18,7 +18,7 @@ from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
 from token_cache.endpoint_reads import TokenEndpointReadsMixin
-from token_cache.selectors import access_token_cached
+from token_cache.selectors import access_token_cached, application_cached
 from tokens.validator import TokenLifecycleMixin
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,10 @@ class OAuth2Validator(TokenLifecycleMixin, TokenEndpointReadsMixin, DOTOAuth2Val
         # DOT's joined query, answered from the per-process cache that revocations invalidate (token_cache);
         # every check DOT and we make on the token still runs on what it returns.
         return access_token_cached(raw_token=token, load=super()._load_access_token)
+
+    def _load_application(self, client_id, request):
+        # DOT's lookup by client_id (every token, revocation and introspection request), from the same cache.
+        return application_cached(client_id=client_id, request=request, load=super()._load_application)
 
     # CLIENT AUTHENTICATION
     # --------------------------------------------------------------------------

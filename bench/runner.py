@@ -9,6 +9,7 @@ medians over rounds and the ratios are computed per round, then the median is ta
 import argparse
 import contextlib
 import datetime
+import http.client
 import json
 import os
 import signal
@@ -397,6 +398,48 @@ def expected_need(rates: dict, scenario: Scenario, profile: str, seconds: float)
     return int(rate * seconds * 1.5) + 200
 
 
+# REVOCATION PROPAGATION
+# ------------------------------------------------------------------------------
+
+
+def http_status(port: int, method: str, path: str, headers: dict, body: str = "") -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body or None, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def measure_propagation(data: ProfileData, port: int, trials: int) -> list[float]:
+    """Seconds from each revocation's response until the last acceptance of the revoked token.
+
+    Every server worker first validates (and so caches) the token; then it is revoked through the
+    server, and the token is presented again and again until 50 refusals in a row. A worker that did
+    not handle the revocation keeps accepting until its next read of the invalidation feed.
+    """
+    from bench import dataset
+
+    delays = []
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": data.basic_web}
+    for _ in range(trials):
+        token = dataset.mint_access_tokens(app=data.clients.web, user=dataset.bench_user(), count=1)[0]
+        bearer = {"Authorization": f"Bearer {token}"}
+        for _ in range(30):
+            assert http_status(port, "GET", "/bench/protected/", bearer) == 200
+        assert http_status(port, "POST", "/o/revoke_token/", form, urlencode({"token": token})) == 200
+        revoked = time.monotonic()
+        last_accepted, refusals = revoked, 0
+        while refusals < 50:
+            status = http_status(port, "GET", "/bench/protected/", bearer)
+            if status == 200:
+                last_accepted, refusals = time.monotonic(), 0
+            else:
+                refusals += 1
+        delays.append(last_accepted - revoked)
+    return delays
+
+
 # REPORT
 # ------------------------------------------------------------------------------
 
@@ -498,6 +541,12 @@ def parse_args(argv: list[str]):
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "2")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "4")))
     parser.add_argument("--only", default=os.environ.get("BENCH_SCENARIOS", ""), help="comma-separated keys")
+    parser.add_argument(
+        "--propagation-trials",
+        type=int,
+        default=int(os.environ.get("BENCH_PROPAGATION_TRIALS", "10")),
+        help="revocations timed across the tuned server's workers (0: skip)",
+    )
     parser.add_argument("--profiles", default=os.environ.get("BENCH_PROFILES", ",".join(PROFILES)))
     parser.add_argument(
         "--redis",
@@ -561,7 +610,12 @@ def main(argv: list[str] | None = None) -> int:
 
         for scenario in scenarios:
             for profile in profiles:
-                measure(scenario, profile, args.warmup)
+                result = measure(scenario, profile, args.warmup)
+                if scenario.key == "protected_many":
+                    # Steady state: every worker has met each of the tokens, as it would over a token's hour.
+                    seen, deadline = result["requests"], time.monotonic() + 60
+                    while seen < 3 * HOT_TOKENS * args.workers and time.monotonic() < deadline:
+                        seen += measure(scenario, profile, args.warmup)["requests"]
         for round_index in range(args.rounds):
             shift = round_index % len(scenarios)
             order = scenarios[shift:] + scenarios[:shift]
@@ -575,6 +629,10 @@ def main(argv: list[str] | None = None) -> int:
                         f"{result['rps']:>9.1f} req/s  bad={result['unexpected']} sock_err={result['socket_errors']}",
                         flush=True,
                     )
+        propagation = []
+        if "tuned" in servers and args.propagation_trials:
+            print("bench: timing revocation propagation across the tuned server's workers ...", flush=True)
+            propagation = measure_propagation(data["tuned"], PORTS["tuned"], args.propagation_trials)
     finally:
         for process in servers.values():
             stop_server(process)
@@ -593,11 +651,20 @@ def main(argv: list[str] | None = None) -> int:
         "(PBKDF2 client secrets, CONN_MAX_AGE=0, no token cache)",
     ]
     text = report(runs, scenarios, profiles, header)
+    if propagation:
+        median_ms, max_ms = statistics.median(propagation) * 1000, max(propagation) * 1000
+        text += (
+            f"\n\nRevocation propagation (tuned, {args.workers} workers, {len(propagation)} revocations): a revoked"
+            f" token was last accepted {median_ms:.0f} ms (median) / {max_ms:.0f} ms (max) after the revocation"
+            " response; bound: TOKEN_CACHE_POLL_SECONDS = 500 ms"
+        )
     print()
     print(text)
     stamp = f"{started:%Y%m%d-%H%M%S}-{args.db}"
     (RESULTS / f"{stamp}.txt").write_text(text + "\n")
     raw = {f"{key}/{profile}": results for (key, profile), results in runs.items()}
-    (RESULTS / f"{stamp}.json").write_text(json.dumps({"args": vars(args), "header": header, "runs": raw}, indent=1))
+    (RESULTS / f"{stamp}.json").write_text(
+        json.dumps({"args": vars(args), "header": header, "runs": raw, "propagation_s": propagation}, indent=1)
+    )
     print(f"\nbench: results written to bench/results/{stamp}.txt and .json")
     return 0

@@ -39,7 +39,12 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.functional import cached_property
-from oauth2_provider.models import AbstractAccessToken, get_access_token_model, get_application_model
+from oauth2_provider.models import (
+    AbstractAccessToken,
+    AbstractApplication,
+    get_access_token_model,
+    get_application_model,
+)
 
 from token_cache.models import InvalidationEvent
 
@@ -122,8 +127,24 @@ class _Entry:
         return ((Kind.TOKEN, self.token_id), (Kind.USER, self.user_id), (Kind.APPLICATION, self.application_id))
 
 
+@dataclass
+class _ClientEntry:
+    """One cached client (Application row), as DOT's lookup by client_id returned it."""
+
+    db: str
+    application: dict
+    application_id: int
+    loaded_at: float
+
+    def refs(self) -> tuple[tuple[str, int | None], ...]:
+        return ((InvalidationEvent.Kind.APPLICATION, self.application_id),)
+
+
+CLIENT_KEY = "client:"  # token entries are keyed by a sha256 hex digest, which never starts like this
+
+
 class AccessTokenCache:
-    """Access tokens by checksum for this process, invalidated through the shared feed."""
+    """Access tokens by checksum, and clients by client_id, for this process; kept fresh by the shared feed."""
 
     def __init__(self):
         self._lock = threading.RLock()
@@ -133,7 +154,7 @@ class AccessTokenCache:
     def reset(self) -> None:
         """Forget everything, including the position in the feed (tests; a process after fork)."""
         with self._lock:
-            self._entries: dict[str, _Entry] = {}
+            self._entries: dict[str, _Entry | _ClientEntry] = {}
             self._index: dict[str, dict[int, set[str]]] = {kind: {} for kind in InvalidationEvent.Kind.values}
             self._last_event_id: int | None = None
             self._holes: dict[int, float] = {}
@@ -158,6 +179,31 @@ class AccessTokenCache:
         if token is not None:
             self._store(checksum, token, generation)
         return token
+
+    def client(self, client_id: str) -> AbstractApplication | None:
+        """The client with ``client_id`` if this process has it (a fresh instance), else None; never a query."""
+        self.sync()
+        entry = self._entries.get(CLIENT_KEY + client_id)
+        if entry is None or time.monotonic() - entry.loaded_at >= settings.TOKEN_CACHE_MAX_AGE_SECONDS:
+            return None
+        return self._model_specs()[2].build(entry.db, entry.application)
+
+    def generation(self) -> int:
+        """A token to pass to ``remember_client``: loads that straddle a change are not remembered."""
+        return self._generation
+
+    def remember_client(self, application: AbstractApplication, generation: int) -> None:
+        """Keep ``application``, just loaded from the database, for later lookups by its client_id."""
+        key = CLIENT_KEY + application.client_id
+        if key in self._entries:
+            return
+        entry = _ClientEntry(
+            db=application._state.db,
+            application=self._model_specs()[2].snapshot(application),
+            application_id=application.pk,
+            loaded_at=time.monotonic(),
+        )
+        self._insert(key, entry, generation)
 
     def _build(self, entry: _Entry) -> AbstractAccessToken:
         token_spec, user_spec, application_spec = self._model_specs()
@@ -185,17 +231,20 @@ class AccessTokenCache:
             application_id=token.application_id,
             loaded_at=time.monotonic(),
         )
+        self._insert(checksum, entry, generation)
+
+    def _insert(self, key: str, entry: "_Entry | _ClientEntry", generation: int) -> None:
         with self._lock:
             if generation != self._generation:
                 return
-            self._remove(checksum)
+            self._remove(key)
             while len(self._entries) >= settings.TOKEN_CACHE_MAX_ENTRIES:
                 # Oldest first (dicts keep insertion order); entries are short-lived anyway.
                 self._remove(next(iter(self._entries)))
-            self._entries[checksum] = entry
+            self._entries[key] = entry
             for kind, ref in entry.refs():
                 if ref is not None:
-                    self._index[kind].setdefault(ref, set()).add(checksum)
+                    self._index[kind].setdefault(ref, set()).add(key)
 
     def _model_specs(self) -> tuple["_ModelSpec", "_ModelSpec", "_ModelSpec"]:
         if self._specs is None:

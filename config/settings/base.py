@@ -337,12 +337,14 @@ OAUTH_REFRESH_ABSOLUTE_SECONDS = env.int("OAUTH_REFRESH_ABSOLUTE_SECONDS", defau
 
 # BEARER TOKEN CACHE (token_cache)
 # ------------------------------------------------------------------------------
-# Each process keeps the access tokens it validated, so an API call costs no query. A revocation (or a
-# user or client change) reaches every process within TOKEN_CACHE_POLL_SECONDS through a shared table.
+# Each process keeps the access tokens it validated and the clients it authenticated, so an API call costs
+# no query. Any change to those rows (revocation, deactivation, a disabled client, also by bulk update or
+# raw SQL) reaches every process within TOKEN_CACHE_POLL_SECONDS through a trigger-written table.
+# TOKEN_CACHE_ENABLED=False is DOT's behaviour: one joined query and a new oauthlib server per API call.
 TOKEN_CACHE_ENABLED = env.bool("TOKEN_CACHE_ENABLED", default=True)
 TOKEN_CACHE_POLL_SECONDS = env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5)
-# Backstop for changes made without model signals (QuerySet.update(), raw SQL): reload after this.
-TOKEN_CACHE_MAX_AGE_SECONDS = env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=60.0)
+# Backstop for what no database trigger sees (TRUNCATE, a restore): every entry is reloaded after this.
+TOKEN_CACHE_MAX_AGE_SECONDS = env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=300.0)
 TOKEN_CACHE_MAX_ENTRIES = env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000)
 
 # Redirect URIs over plain http are accepted only for loopback hosts of public (native) clients

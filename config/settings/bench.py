@@ -62,3 +62,5 @@ if BENCH_PROFILE == "baseline":
     # Django's default: a new database connection for every request.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    # DOT's bearer validation: a joined query and a freshly built oauthlib server for every API call.
+    TOKEN_CACHE_ENABLED = False

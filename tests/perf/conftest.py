@@ -20,6 +20,13 @@ def feed_read(settings, access_token) -> None:
 
 
 @pytest.fixture
+def feed_rhythm(settings) -> None:
+    """Production's feed rhythm for the token endpoint tests: one read now, none due during the test."""
+    settings.TOKEN_CACHE_POLL_SECONDS = 3600.0
+    access_tokens.sync()
+
+
+@pytest.fixture
 def access_token(user, web_app):
     """A live access token of ``user`` at ``web_app`` with the profile scope; ``.raw_token`` is the bearer."""
     return AccessTokenFactory(user=user, application=web_app, scope="openid profile")

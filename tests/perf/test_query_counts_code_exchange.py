@@ -2,7 +2,8 @@
 
 The Grant is read once (token_cache.endpoint_reads; DOT reads it six times) and the ID token just
 signed is linked without parsing it back (DOT: an RSA verify, the client and the row again). What
-remains, in order: the transaction savepoint; Grant + user; client; ID token INSERT in DOT's savepoint
+remains, in order: the transaction savepoint; Grant + user (the client comes from token_cache, which
+the consent step filled); ID token INSERT in DOT's savepoint
 pair; DOT's savepoint around the token writes; tokens.issuance locking and deleting the code (one-time
 use under concurrency) and DOT's resource lookup of the code; access token, refresh token and token
 family INSERTs; DOT's re-read of the new token for ``app_authorized`` and audit's loads of its user and
@@ -16,10 +17,10 @@ from tests.flows import exchange_code, obtain_code
 pytestmark = pytest.mark.django_db
 
 
-def test_code_exchange_costs_nineteen_queries(browser, client, web_app, django_assert_num_queries):
+def test_code_exchange_costs_eighteen_queries(browser, client, web_app, feed_rhythm, django_assert_num_queries):
     code, verifier = obtain_code(browser, web_app)
 
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = exchange_code(client, web_app, code, verifier)
 
     assert response.status_code == 200
