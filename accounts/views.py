@@ -60,6 +60,8 @@ class AuthorizedAppRevokeView(LoginRequiredMixin, View):
         return redirect("authorized-apps")
 
 
+# The consent page holds a CSRF token and the signed scope list: no cache, shared or private, may keep it.
+@method_decorator(never_cache, name="dispatch")
 class ConsentView(AuthorizationView):
     """DOT's authorization endpoint with a consent page the user can narrow, and remembered consent.
 

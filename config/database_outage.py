@@ -66,7 +66,7 @@ def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse
         )
     else:
         # Rendered without the request: context processors would touch the session and the user.
-        page = render_to_string("503.html", {"site_name": settings.SITE_NAME, "retry_after": retry_after})
+        page = render_to_string("503.html", {"provider_name": settings.SITE_NAME, "retry_after": retry_after})
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"

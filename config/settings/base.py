@@ -210,6 +210,10 @@ OAUTH_CLIENT_AUTH_WINDOW_SECONDS = env.int("OAUTH_CLIENT_AUTH_WINDOW_SECONDS", d
 LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=30)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# Device user codes carry ~40 bits (RFC 8628 §5.1 asks for rate limits on entering them): wrong codes
+# are counted per signed-in user and per IP, in the same window as sign-in failures.
+DEVICE_CODE_MAX_FAILURES_PER_USER = env.int("DEVICE_CODE_MAX_FAILURES_PER_USER", default=10)
+DEVICE_CODE_MAX_FAILURES_PER_IP = env.int("DEVICE_CODE_MAX_FAILURES_PER_IP", default=30)
 
 # CLIENT ADDRESSES
 # ------------------------------------------------------------------------------

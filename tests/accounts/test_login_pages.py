@@ -149,3 +149,20 @@ def test_the_stylesheet_is_served_by_the_provider_itself(client):
     response = client.get("/static/css/site.css")
 
     assert response.status_code == 200
+
+
+def test_the_sign_in_page_names_the_provider_not_the_host(client, settings):
+    settings.SITE_NAME = "Example Identity"
+
+    response = client.get(reverse("login"))
+
+    assert "<title>Sign in · Example Identity</title>" in response.content.decode()
+
+
+def test_the_consent_page_is_never_cached(browser, web_app):
+    _, challenge = pkce_pair()
+
+    response = browser.get(reverse("oauth2_provider:authorize"), authorize_params(web_app, challenge=challenge))
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
