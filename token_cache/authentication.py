@@ -12,11 +12,17 @@ about half as much as DRF itself (see README, Benchmarks). Here:
   token) goes straight to ``validate_bearer_token`` with an oauthlib request holding just that header
   and the absolute URI, which is all that validation reads. Every check the validator makes (DOT's
   expiry, scope, audience and client checks, and ours) still runs; only the plumbing is skipped;
+* a token the validator accepted before in this process, whose token, user and client rows have not
+  changed since (token_cache.cache: any change empties the entry in every process within the poll
+  interval), is accepted again while it has not expired, without re-running the validator: its answer
+  depends only on those rows, the clock and (for resource-bound tokens, never taken this way) the URI;
 * anything else (no header, another scheme, a JWT, a token in the body) takes DOT's full path, so
   oauthlib keeps deciding every unusual case.
 """
 
+import hashlib
 import threading
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -25,9 +31,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from oauth2_provider.bcp import bcp_compliant
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication as DOTOAuth2Authentication
+from oauth2_provider.models import AbstractAccessToken
 from oauth2_provider.oauth2_backends import OAuthLibCore, get_oauthlib_core
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request as OAuthlibRequest
+
+from token_cache.cache import access_tokens
 
 _core: OAuthLibCore | None = None
 _core_lock = threading.Lock()
@@ -56,28 +65,52 @@ def _looks_like_jwt(token: str) -> bool:
     return token.startswith("ey") and token.count(".") in (2, 4)
 
 
-def bearer_request_verify(request: HttpRequest) -> tuple[bool, OAuthlibRequest | None]:
+@dataclass
+class BearerCheck:
+    """What a bearer-token check established: the token and its user when valid, else the RFC 6750 error."""
+
+    valid: bool
+    user: object = None
+    access_token: AbstractAccessToken | None = None
+    oauth2_error: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, valid: bool, oauthlib_request: OAuthlibRequest | None) -> "BearerCheck":
+        if valid:
+            return cls(True, oauthlib_request.user, oauthlib_request.access_token)
+        return cls(False, oauth2_error=getattr(oauthlib_request, "oauth2_error", {}))
+
+
+def bearer_request_verify(request: HttpRequest) -> BearerCheck:
     """What ``OAuthLibCore.verify_request(request, scopes=[])`` answers, minus its per-request set-up."""
     if not settings.TOKEN_CACHE_ENABLED:
         # DOT's behaviour exactly, per-request server included (the benchmark's baseline).
-        return get_oauthlib_core().verify_request(request, scopes=[])
+        return BearerCheck.of(*get_oauthlib_core().verify_request(request, scopes=[]))
     core = oauthlib_core()
     header = request.META.get("HTTP_AUTHORIZATION", "")
     parts = header.split()
     if len(parts) != 2 or parts[0].lower() != "bearer" or _looks_like_jwt(parts[1]):
-        return core.verify_request(request, scopes=[])
+        return BearerCheck.of(*core.verify_request(request, scopes=[]))
     # RFC 9700 §4.3.2 / RFC 6750 §5.3, as in DOT's verify_request: no token in the query string.
     if "access_token" in request.GET and bcp_compliant(
         "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
         "Presenting an OAuth 2.0 access token in the URI query string",
     ):
-        return False, None
+        return BearerCheck(False)
+    token = parts[1]
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    accepted = access_tokens.validated(checksum)
+    if accepted is not None:
+        return BearerCheck(True, accepted.user, accepted)
+    generation = access_tokens.generation()
     # Absolute, as DOT builds it: RFC 8707 audience checks compare it with the token's resources.
     uri = request.build_absolute_uri(core._get_escaped_full_path(request))
     oauthlib_request = OAuthlibRequest(uri, http_method=request.method, body=None, headers={"Authorization": header})
     oauthlib_request.scopes = []
-    valid = core.server.request_validator.validate_bearer_token(parts[1], [], oauthlib_request)
-    return valid, oauthlib_request
+    valid = core.server.request_validator.validate_bearer_token(token, [], oauthlib_request)
+    if valid:
+        access_tokens.mark_validated(checksum, generation)
+    return BearerCheck.of(valid, oauthlib_request)
 
 
 class OAuth2Authentication(DOTOAuth2Authentication):
@@ -88,12 +121,12 @@ class OAuth2Authentication(DOTOAuth2Authentication):
         if request is None:
             return None
         try:
-            valid, oauthlib_request = bearer_request_verify(request)
+            check = bearer_request_verify(request)
         except ValueError as error:
             if str(error) == "Invalid hex encoding in query string.":
                 raise SuspiciousOperation(error) from error
             raise
-        if valid:
-            return oauthlib_request.user, oauthlib_request.access_token
-        request.oauth2_error = getattr(oauthlib_request, "oauth2_error", {})
+        if check.valid:
+            return check.user, check.access_token
+        request.oauth2_error = check.oauth2_error
         return None

@@ -120,6 +120,8 @@ class _Entry:
     user_id: int | None
     application_id: int | None
     loaded_at: float
+    # Set once the validator's whole validate_bearer_token accepted this token (see ``validated``).
+    validated: bool = False
 
     def refs(self) -> tuple[tuple[str, int | None], ...]:
         """The (kind, primary key) of every row this entry depends on."""
@@ -179,6 +181,32 @@ class AccessTokenCache:
         if token is not None:
             self._store(checksum, token, generation)
         return token
+
+    def validated(self, checksum: str) -> AbstractAccessToken | None:
+        """The token, if the validator accepted it before and nothing it depends on changed since.
+
+        ``validate_bearer_token`` decides from the token, its user and its client (rows whose every
+        change empties the entry), the clock (expiry, checked again here) and, for a token bound to
+        resources, the request URI (such tokens are never marked). So its answer for an unchanged entry
+        is the same answer, and repeating it is work, not safety.
+        """
+        self.sync()
+        entry = self._entries.get(checksum)
+        if (
+            entry is None
+            or not getattr(entry, "validated", False)
+            or time.monotonic() - entry.loaded_at >= settings.TOKEN_CACHE_MAX_AGE_SECONDS
+            or timezone.now() >= entry.token["expires"]
+        ):
+            return None
+        return self._build(entry)
+
+    def mark_validated(self, checksum: str, generation: int) -> None:
+        """Note that the validator accepted the token (for a request with no required scope)."""
+        with self._lock:
+            entry = self._entries.get(checksum)
+            if generation == self._generation and isinstance(entry, _Entry) and not entry.token.get("resource"):
+                entry.validated = True
 
     def client(self, client_id: str) -> AbstractApplication | None:
         """The client with ``client_id`` if this process has it (a fresh instance), else None; never a query."""

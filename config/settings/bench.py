@@ -45,6 +45,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
 
+if env.bool("BENCH_DB_POOL", default=False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg's pool instead of persistent connections, to compare the two (Django forbids combining them).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 4}
+
 OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,
     "OIDC_RSA_PRIVATE_KEY": load_or_create_dev_key(BASE_DIR / ".keys" / "oidc-rsa-bench.pem"),
@@ -62,5 +68,6 @@ if BENCH_PROFILE == "baseline":
     # Django's default: a new database connection for every request.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
     # DOT's bearer validation: a joined query and a freshly built oauthlib server for every API call.
     TOKEN_CACHE_ENABLED = False
