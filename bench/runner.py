@@ -43,11 +43,12 @@ class Scenario:
     script: str
     pool: str | None = None
     expect: int = 200  # the status every response should have; anything else counts as an error
+    reference: bool = False  # a bench-only view, the same code in both profiles: its tuned/base is noise
 
 
 SCENARIOS = [
-    Scenario("django", "bare Django view", "/bench/django/", "get.lua"),
-    Scenario("drf", "plain DRF view (no auth)", "/bench/drf/", "get.lua"),
+    Scenario("django", "bare Django view", "/bench/django/", "get.lua", reference=True),
+    Scenario("drf", "plain DRF view (no auth)", "/bench/drf/", "get.lua", reference=True),
     Scenario("protected", "protected GET, one hot token", "/bench/protected/", "get.lua"),
     Scenario("protected_many", f"protected GET, {HOT_TOKENS} tokens", "/bench/protected/", "bearer_rotate.lua"),
     Scenario("me", "GET /api/me/ (profile fields)", "/api/me/", "get.lua"),
@@ -517,12 +518,19 @@ def report(runs: dict, scenarios: list[Scenario], profiles: list[str], header: l
             verdict = f"  target >= {target}: {'met' if ratio >= target else 'NOT MET'}"
         lines.append(f"  {label:<46} {ratio:>9.3f}{verdict}")
     if len(profiles) == 2:
-        below = [s.label for s in scenarios if median_ratio(runs, (s.key, "tuned"), (s.key, "baseline")) < 1]
+        below = [
+            s.label
+            for s in scenarios
+            if not s.reference and median_ratio(runs, (s.key, "tuned"), (s.key, "baseline")) < 1
+        ]
         errors = sum(
             summarise(runs[(s.key, "tuned")])["unexpected"] + summarise(runs[(s.key, "tuned")])["socket_errors"]
             for s in scenarios
         )
-        lines.append(f"  every scenario >= 1x baseline: {'met' if not below else 'NOT MET: ' + ', '.join(below)}")
+        lines.append(
+            "  every provider scenario >= 1x baseline (reference views excluded): "
+            + ("met" if not below else "NOT MET: " + ", ".join(below))
+        )
         lines.append(f"  errors in tuned runs: {errors}")
     return "\n".join(lines)
 
@@ -656,7 +664,8 @@ def main(argv: list[str] | None = None) -> int:
         f"load: wrk -t1 -c{args.connections} on core {LOAD_CORE}; {args.rounds} rounds x {args.duration:g} s "
         f"per scenario and profile, {args.warmup:g} s warm-up, order rotated each round",
         "tuned = this repository's settings; baseline = same code with DOT defaults "
-        "(PBKDF2 client secrets, CONN_MAX_AGE=0, no token cache)",
+        "(PBKDF2 client secrets, CONN_MAX_AGE=0, no token cache, DOT's per-request oauthlib server)",
+        "cpu ms = app-server CPU per response (database and Redis not included); errors = unexpected status/socket",
     ]
     text = report(runs, scenarios, profiles, header)
     if propagation:
