@@ -14,6 +14,7 @@ from oauthlib.oauth2.rfc6749 import utils
 from accounts.id_token_keys import retired_signing_key, unverified_kid
 from accounts.request_guard import client_id_is_malformed
 from accounts.throttling import check_client_auth_allowed, client_auth_failed, presented_client_id
+from accounts.token_transaction import EndpointTransactionMixin
 from audit.oauth_events import live_token_type, record_refresh_reuse_if_detected, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
@@ -24,7 +25,7 @@ from tokens.validator import TokenLifecycleMixin
 log = logging.getLogger(__name__)
 
 
-class OAuth2Validator(TokenLifecycleMixin, TokenEndpointReadsMixin, DOTOAuth2Validator):
+class OAuth2Validator(TokenLifecycleMixin, TokenEndpointReadsMixin, EndpointTransactionMixin, DOTOAuth2Validator):
     """DOT's validator with the per-client rules our admins set (token lifecycle rules: tokens.validator)."""
 
     # Copy, never mutate, DOT's class-level mapping of claims to the scope that releases them.

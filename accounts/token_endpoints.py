@@ -10,16 +10,23 @@
 
 import base64
 import binascii
+import hashlib
+import json
 from urllib.parse import unquote_plus
 
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from oauth2_provider.models import get_device_grant_model
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from oauth2_provider.models import get_access_token_model, get_device_grant_model
+from oauth2_provider.signals import app_authorized
 from oauth2_provider.views import RevokeTokenView as DOTRevokeTokenView
 from oauth2_provider.views import TokenView as DOTTokenView
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
 from oauthlib.oauth2.rfc8628.errors import ExpiredTokenError, SlowDownError
+
+from token_cache.endpoint_reads import forget_issued_access_token, issued_access_token
 
 CLIENT_CHALLENGE = 'Basic realm="oauth"'
 # RFC 8628 §3.5: each slow_down adds five seconds to the interval the client must keep.
@@ -53,7 +60,12 @@ def presented_client_id(request: HttpRequest) -> str:
 
 
 class TokenView(DOTTokenView):
-    """DOT's token endpoint with a Basic challenge on 401 and RFC 8628 device-code polling rules."""
+    """DOT's token endpoint with a Basic challenge on 401 and RFC 8628 device-code polling rules.
+
+    It also sends ``app_authorized`` with the access token the validator has just saved, where DOT's
+    view reads that row back by checksum (one query per token issued, and then the receivers' loads of
+    its user and client, which the saved instance already holds).
+    """
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # One transaction for the whole exchange (see tokens.issuance): the ID token, the tokens and DOT's
@@ -63,6 +75,29 @@ class TokenView(DOTTokenView):
         with transaction.atomic():
             response = super().post(request, *args, **kwargs)
         return _with_client_challenge(response)
+
+    @method_decorator(sensitive_post_parameters("password", "client_secret"))
+    def authorization_flow_token_response(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """DOT's method, with ``app_authorized`` given the saved token (token_cache.endpoint_reads)."""
+        forget_issued_access_token()
+        _url, headers, body, status = self.create_token_response(request)
+        if status == 200:
+            raw_token = json.loads(body).get("access_token")
+            if raw_token is not None:
+                checksum = hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
+                # DOT's re-read stays the fallback for a response whose token was not saved just now.
+                token = issued_access_token(checksum) or get_access_token_model().objects.get(token_checksum=checksum)
+                app_authorized.send(sender=self, request=request, token=token)
+        response = HttpResponse(content=body, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        if status != 200 and not any(name.lower() == "content-type" for name in headers):
+            # An OAuth2Error raised during DOT's token save (e.g. RFC 8707 invalid_target) comes back with
+            # no headers at all; RFC 6749 §5.2 error bodies are JSON and, like every token response, no-store.
+            response["Content-Type"] = "application/json"
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response
 
     def device_flow_token_response(self, request: HttpRequest, device_code: str, *args, **kwargs) -> HttpResponse:
         model = get_device_grant_model()

@@ -6,18 +6,34 @@ signing the ID token it parses that JWT back, verifying its RSA signature, to fi
 written. This mixin keeps what was read (or written) on the oauthlib request, which lives exactly as
 long as the HTTP request, so nothing outlives it and nothing is shared between requests.
 
+The same goes for the access token DOT's token view reads back, by checksum, right after saving it,
+to send ``app_authorized``: ``accounts.token_endpoints`` hands over the instance saved here instead.
+
 The hooks below are DOT's, re-stated around that per-request memo; each returns what DOT's returns.
 """
 
 import json
 from contextvars import ContextVar
 
-from oauth2_provider.models import AbstractGrant, AbstractIDToken, get_grant_model
+from oauth2_provider.models import AbstractAccessToken, AbstractGrant, AbstractIDToken, get_grant_model
 from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749 import utils
 
 # The ID token this context signed last, as (serialized JWT, row): DOT reloads it by parsing the JWT.
 _issued_id_token: ContextVar[tuple[str, AbstractIDToken] | None] = ContextVar("issued_id_token", default=None)
+# The access token this context saved last: DOT's token view reads it back by checksum for app_authorized.
+_issued_access_token: ContextVar[AbstractAccessToken | None] = ContextVar("issued_access_token", default=None)
+
+
+def forget_issued_access_token() -> None:
+    """Start a token request with nothing issued (a thread serves many requests in turn)."""
+    _issued_access_token.set(None)
+
+
+def issued_access_token(token_checksum: str) -> AbstractAccessToken | None:
+    """The access token saved in this context, if it is the one with ``token_checksum`` (else None)."""
+    issued = _issued_access_token.get()
+    return issued if issued is not None and issued.token_checksum == token_checksum else None
 
 
 class TokenEndpointReadsMixin:
@@ -51,6 +67,8 @@ class TokenEndpointReadsMixin:
             return False
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
+        # tokens.issuance fingerprints the code's PKCE challenge once it has consumed the row.
+        request.grant_code_challenge = grant.code_challenge
         if grant.nonce:
             request.nonce = grant.nonce
         if grant.claims:
@@ -72,6 +90,23 @@ class TokenEndpointReadsMixin:
     def get_authorization_code_nonce(self, client_id, code, redirect_uri, request) -> str | None:
         grant = self._grant(code, request)
         return (grant.nonce or None) if grant is not None else None
+
+    # RESOURCE INDICATORS (RFC 8707)
+    # --------------------------------------------------------------------------
+    def _check_and_set_request_resource(self, request: Request) -> None:
+        # Once per request: accounts.token_transaction runs it before the code is consumed; DOT's second
+        # run inside the save would look the code up again, find it deleted and drop its resources.
+        if getattr(request, "resource_checked", False):
+            return
+        super()._check_and_set_request_resource(request)
+        request.resource_checked = True
+
+    # ACCESS TOKEN
+    # --------------------------------------------------------------------------
+    def _create_access_token(self, expires, request: Request, token, source_refresh_token=None):
+        access_token = super()._create_access_token(expires, request, token, source_refresh_token)
+        _issued_access_token.set(access_token)
+        return access_token
 
     # ID TOKEN
     # --------------------------------------------------------------------------

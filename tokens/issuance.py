@@ -41,17 +41,16 @@ def claim_grant(request: Request) -> None:
 
 
 def _consume_code(request: Request) -> None:
-    grant_model = get_grant_model()
-    # The row lock makes concurrent redemptions queue here; the first deletes the row, so every
-    # later one finds nothing (PostgreSQL re-reads a locked row once its holder commits).
-    grant = grant_model.objects.select_for_update().filter(code=request.code, application=request.client).first()
-    if grant is None:
-        raise CodeAlreadyRedeemed(request=request)
-    deleted, _ = grant_model.objects.filter(pk=grant.pk).delete()
+    # The DELETE is the claim: concurrent redemptions queue on the row lock it takes, and each one after
+    # the first deletes nothing (PostgreSQL re-checks a locked row once its holder commits; SQLite runs
+    # one writer at a time). Grant has no dependants or delete signals, so Django sends just this DELETE.
+    deleted, _ = get_grant_model().objects.filter(code=request.code, application=request.client).delete()
     if not deleted:
         raise CodeAlreadyRedeemed(request=request)
     request.authorization_code_consumed = True
-    request.code_challenge_checksum = sha256_hex(grant.code_challenge) if grant.code_challenge else ""
+    # Read with the code's other columns during validation (token_cache.endpoint_reads).
+    challenge = getattr(request, "grant_code_challenge", "")
+    request.code_challenge_checksum = sha256_hex(challenge) if challenge else ""
 
 
 def _lock_refresh_token(request: Request) -> None:

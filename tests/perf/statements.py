@@ -1,0 +1,33 @@
+"""What a request sent to the database, read from Django's query log as production would send it."""
+
+from django.test.utils import CaptureQueriesContext
+
+
+def statements_in_one_transaction(captured: CaptureQueriesContext) -> list[str]:
+    """The SQL sent between one BEGIN and its COMMIT, which must be all the request sent.
+
+    Django logs the transaction's BEGIN and COMMIT alongside the queries (the token endpoint runs in one
+    transaction: accounts.token_endpoints); the numbers the README and the issue compare are the queries
+    between them.
+    """
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert sql[0] == "BEGIN" and sql[-1] == "COMMIT", sql
+    inner = sql[1:-1]
+    assert "BEGIN" not in inner and "COMMIT" not in inner, sql
+    assert not [s for s in inner if "SAVEPOINT" in s], sql
+    return inner
+
+
+def table_writes(statements: list[str]) -> list[str]:
+    """Each statement as its verb and table, e.g. ``INSERT oauth2_provider_accesstoken`` or ``SELECT accounts_user``."""
+    shapes = []
+    for statement in statements:
+        words = statement.split()
+        verb = words[0]
+        table = words[2] if verb in ("INSERT", "DELETE") else words[1] if verb == "UPDATE" else _from_table(words)
+        shapes.append(f"{verb} {table.strip(chr(34))}")
+    return shapes
+
+
+def _from_table(words: list[str]) -> str:
+    return words[words.index("FROM") + 1] if "FROM" in words else "?"
