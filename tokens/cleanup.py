@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
-from oauth2_provider.models import clear_expired, get_refresh_token_model
+from oauth2_provider.models import clear_expired, get_access_token_model, get_refresh_token_model
 from oauth2_provider.settings import oauth2_settings
 
 from tokens.models import TokenFamily
@@ -41,8 +41,10 @@ def _past_absolute_lifetime() -> QuerySet:
 def _spent_families() -> QuerySet:
     # A family is needed while any of its tokens exists: for the absolute lifetime of its refresh tokens
     # and to revoke its tokens on a code replay. Once none is left there is nothing to protect.
+    # Deleting an access token leaves its id in first_access_token_id (tokens.models), so look the token up.
     family_refresh_tokens = get_refresh_token_model().objects.filter(token_family=OuterRef("pk"))
-    return TokenFamily.objects.filter(first_access_token__isnull=True).exclude(Exists(family_refresh_tokens))
+    first_access_token = get_access_token_model().objects.filter(pk=OuterRef("first_access_token_id"))
+    return TokenFamily.objects.exclude(Exists(first_access_token)).exclude(Exists(family_refresh_tokens))
 
 
 def _delete_in_batches(queryset: QuerySet) -> int:

@@ -54,7 +54,11 @@ def _consume_code(request: Request) -> None:
 
 
 def _lock_refresh_token(request: Request) -> None:
-    refresh_token = get_refresh_token_model().objects.select_for_update().get(pk=request.refresh_token_instance.pk)
+    refresh_token = request.refresh_token_instance
+    # tokens.validator read it under a lock when validation ran in this transaction; otherwise lock it now.
+    if refresh_token is not getattr(request, "locked_refresh_token", None):
+        refresh_token = get_refresh_token_model().objects.select_for_update().get(pk=refresh_token.pk)
+        request.locked_refresh_token = refresh_token
     if refresh_token.revoked is None:
         request.refresh_token_instance = refresh_token
         return

@@ -27,9 +27,13 @@ class TokenFamily(models.Model):
     grant_type = models.CharField(_("grant type"), max_length=64)
     # The absolute refresh lifetime counts from here, however often the chain is rotated.
     started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    # Only ever read as ``first_access_token_id`` (a join finds the row while it exists): no constraint and
+    # no SET NULL, so revoking or rotating an access token deletes it without also updating a family row.
+    # The id of a deleted token is never reused (auto-increment keys), so it cannot match a later token.
     first_access_token = models.OneToOneField(
         oauth2_settings.ACCESS_TOKEN_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="token_family_origin",
