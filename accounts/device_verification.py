@@ -8,7 +8,7 @@ from oauth2_provider.views import DeviceConfirmView as DOTDeviceConfirmView
 from oauth2_provider.views import DeviceUserCodeView as DOTDeviceUserCodeView
 from oauth2_provider.views.device import DeviceGrantForm
 
-from accounts.throttling import Limit, register_failure, retry_after
+from accounts.throttling import Limit, longest_retry_after, register_failure
 from audit.request_meta import client_ip
 
 # What people type around a code read off a screen: spaces, a dash between the halves.
@@ -45,7 +45,7 @@ class UserCodeForm(DeviceGrantForm):
         return [(user_limit, str(self.request.user.pk)), (ip_limit, client_ip(self.request))]
 
     def clean_user_code(self) -> str:
-        wait = max(retry_after(limit, subject) for limit, subject in self._subjects())
+        wait = longest_retry_after(*self._subjects())
         if wait:
             raise ValidationError(
                 _("Too many wrong codes. Try again in %(minutes)d minutes.") % {"minutes": max(1, -(-wait // 60))},

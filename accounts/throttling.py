@@ -73,12 +73,16 @@ def _keys(limit: Limit, subject: str) -> tuple[str, str]:
 
 def retry_after(limit: Limit, subject: str | None) -> int:
     """Seconds until ``subject`` may try again (0 when it is not blocked)."""
-    if not subject or limit.max_failures <= 0:
+    return longest_retry_after((limit, subject))
+
+
+def longest_retry_after(*checks: tuple[Limit, str | None]) -> int:
+    """Seconds until every (limit, subject) pair may try again, read in one cache round trip."""
+    keys = [_keys(limit, subject)[1] for limit, subject in checks if subject and limit.max_failures > 0]
+    if not keys:
         return 0
-    until = _cache().get(_keys(limit, subject)[1])
-    if until is None:
-        return 0
-    return max(math.ceil(until - time.time()), 0)
+    blocked_until = _cache().get_many(keys).values()
+    return max((max(math.ceil(until - time.time()), 0) for until in blocked_until), default=0)
 
 
 def register_failure(limit: Limit, subject: str | None) -> bool:
@@ -171,7 +175,8 @@ def check_client_auth_allowed(request: Any) -> None:
     if not client_id:
         return
     per_client, per_ip = client_auth_limits()
-    wait = max(retry_after(per_client, client_id), retry_after(per_ip, client_ip(request)))
+    # Every token, revocation and introspection request asks this: one round trip to the cache, not two.
+    wait = longest_retry_after((per_client, client_id), (per_ip, client_ip(request)))
     if wait:
         raise ClientAuthThrottled(wait)
 
@@ -222,7 +227,7 @@ def _account_key(username: str) -> str:
 def login_retry_after(*, username: str, request: Any) -> int:
     """Seconds until this account name or this IP may try to sign in again (0 when not blocked)."""
     per_account, per_ip = login_limits()
-    return max(retry_after(per_account, _account_key(username)), retry_after(per_ip, client_ip(request)))
+    return longest_retry_after((per_account, _account_key(username)), (per_ip, client_ip(request)))
 
 
 def login_failed(*, username: str, request: Any) -> None:
