@@ -1,7 +1,10 @@
 """The token-lifecycle half of our OAuth2Validator: replay, races, lifetimes and account state.
 
 Mixed into ``accounts.oauth_validators.OAuth2Validator`` ahead of DOT's validator, so each hook here
-runs DOT's behaviour through ``super()`` and adds only what DOT leaves open.
+runs DOT's behaviour through ``super()`` and adds only what DOT leaves open. Two are the exception, for
+the refresh grant's cost: ``validate_refresh_token`` and the rotation in ``_save_bearer_token`` re-state
+DOT's code around one locked read instead of calling it (tests/tokens/test_dot_restatements.py notices
+when DOT changes it).
 """
 
 from collections import OrderedDict
