@@ -24,19 +24,24 @@ indexed query per process per interval rather than one query per request.
 
 import copy
 import logging
+import math
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
 from django.db import DatabaseError, models, router
 from django.db.models import Q
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from oauth2_provider.models import (
@@ -62,6 +67,66 @@ START_SCAN = 200
 PURGE_EVERY_SECONDS = 300.0
 
 
+@dataclass(frozen=True)
+class CacheSettings:
+    """The TOKEN_CACHE_* settings as plain attributes, re-read whenever a setting changes (tests).
+
+    Every request reads some of them, and each read through ``django.conf.settings`` goes through its
+    lazy wrapper, which costs about as much as the rest of a cache hit's bookkeeping.
+    """
+
+    enabled: bool
+    poll_seconds: float
+    max_age_seconds: float
+    max_entries: int
+
+    @classmethod
+    def current(cls) -> "CacheSettings":
+        return cls(
+            enabled=settings.TOKEN_CACHE_ENABLED,
+            poll_seconds=settings.TOKEN_CACHE_POLL_SECONDS,
+            max_age_seconds=settings.TOKEN_CACHE_MAX_AGE_SECONDS,
+            max_entries=settings.TOKEN_CACHE_MAX_ENTRIES,
+        )
+
+
+class _RelationCache(dict):
+    """A model instance's relation cache (``_state.fields_cache``) whose pending rows are built when first read.
+
+    Django reads this dict by key, asks ``in``, sets and deletes keys, and copies it to pickle; a pending
+    relation behaves in each as if it were already cached, so nothing can tell the difference except
+    the time it takes to build a row nobody reads. Made as ``_RelationCache(cached)``, then ``_pending``
+    set to ``{cache name: builder}`` (no ``__init__`` of its own: this is made once per request).
+    """
+
+    __slots__ = ("_pending",)
+    _pending: dict[str, Callable[[], models.Model]]
+
+    def __missing__(self, key: str) -> models.Model:
+        value = self._pending.pop(key)()  # KeyError when neither cached nor pending, as Django expects
+        dict.__setitem__(self, key, value)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or key in self._pending
+
+    def __setitem__(self, key: str, value: models.Model | None) -> None:
+        self._pending.pop(key, None)
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        if self._pending.pop(key, None) is None:
+            dict.__delitem__(self, key)
+
+    def copy(self) -> dict:
+        # Model.__getstate__ (pickling, copy.copy) keeps the copy: it must hold every relation, built.
+        return {**self, **{key: self[key] for key in list(self._pending)}}
+
+
+# JSON values a request cannot change in place, so every instance may share them.
+_IMMUTABLE_JSON = (str, int, float, bool, type(None))
+
+
 @dataclass
 class _ModelSpec:
     """How rows of one model are kept (their field values) and turned back into instances."""
@@ -80,22 +145,31 @@ class _ModelSpec:
         )
 
     def snapshot(self, instance: models.Model) -> dict:
-        return {name: getattr(instance, name) for name in self.names}
+        """The row's values, owned by the cache: what the caller then does to ``instance`` never reaches them."""
+        values = {name: getattr(instance, name) for name in self.names}
+        for name in self.mutable:
+            value = values[name]
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                # A tuple stands for a list of strings (JSON never decodes to one): cheap to hand out afresh.
+                values[name] = tuple(value)
+            elif not isinstance(value, _IMMUTABLE_JSON):
+                values[name] = copy.deepcopy(value)
+        return values
 
     def build(self, db: str, snapshot: dict) -> models.Model:
         """A fresh instance for each request, as ``Model.from_db`` would make it, minus the per-field work."""
-        if self.init_listened:
-            return self.model.from_db(db, self.names, [snapshot[name] for name in self.names])
         instance = self.model.__new__(self.model)
         values = instance.__dict__
         values.update(snapshot)
         for name in self.mutable:
             # A view may mutate a list it was handed; that must never change what the next request sees.
-            value = snapshot[name]
-            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = values[name]
+            if value.__class__ is tuple:
                 values[name] = list(value)
-            elif value is not None and not isinstance(value, str | int | float | bool):
+            elif not isinstance(value, _IMMUTABLE_JSON):
                 values[name] = copy.deepcopy(value)
+        if self.init_listened:
+            return self.model.from_db(db, self.names, [values[name] for name in self.names])
         state = ModelState()
         state.adding = False
         state.db = db
@@ -120,6 +194,8 @@ class _Entry:
     user_id: int | None
     application_id: int | None
     loaded_at: float
+    # The token's expiry as a POSIX timestamp: checked on every cache hit, cheaper than a datetime.
+    expires_at: float
     # Set once the validator's whole validate_bearer_token accepted this token (see ``validated``).
     validated: bool = False
 
@@ -137,6 +213,7 @@ class _ClientEntry:
     application: dict
     application_id: int
     loaded_at: float
+    validated: ClassVar[bool] = False  # a client is never a bearer token's answer
 
     def refs(self) -> tuple[tuple[str, int | None], ...]:
         return ((InvalidationEvent.Kind.APPLICATION, self.application_id),)
@@ -151,6 +228,7 @@ class AccessTokenCache:
     def __init__(self):
         self._lock = threading.RLock()
         self._specs: tuple[_ModelSpec, _ModelSpec, _ModelSpec] | None = None
+        self.settings = CacheSettings.current()
         self.reset()
 
     def reset(self) -> None:
@@ -174,29 +252,33 @@ class AccessTokenCache:
         """The access token with ``checksum`` (user and client attached), from here or from ``load()``."""
         self.sync()
         entry = self._entries.get(checksum)
-        if entry is not None and time.monotonic() - entry.loaded_at < settings.TOKEN_CACHE_MAX_AGE_SECONDS:
-            return self._build(entry)
+        if entry is not None and time.monotonic() - entry.loaded_at < self.settings.max_age_seconds:
+            return self._build(entry)[0]
         generation = self._generation
         token = load()
         if token is not None:
             self._store(checksum, token, generation)
         return token
 
-    def validated(self, checksum: str) -> AbstractAccessToken | None:
-        """The token, if the validator accepted it before and nothing it depends on changed since.
+    def validated(self, checksum: str) -> tuple[AbstractAccessToken, models.Model | None] | None:
+        """The token and its user (None for a client's own token), if the validator accepted it before and
+        nothing it depends on changed since.
 
         ``validate_bearer_token`` decides from the token, its user and its client (rows whose every
         change empties the entry), the clock (expiry, checked again here) and, for a token bound to
         resources, the request URI (such tokens are never marked). So its answer for an unchanged entry
         is the same answer, and repeating it is work, not safety.
         """
-        self.sync()
+        now = time.monotonic()
+        if now - self._last_poll >= self.settings.poll_seconds:  # sync()'s own test, spared a call per request
+            self.sync()
+            now = time.monotonic()
         entry = self._entries.get(checksum)
         if (
             entry is None
-            or not getattr(entry, "validated", False)
-            or time.monotonic() - entry.loaded_at >= settings.TOKEN_CACHE_MAX_AGE_SECONDS
-            or timezone.now() >= entry.token["expires"]
+            or not entry.validated
+            or now - entry.loaded_at >= self.settings.max_age_seconds
+            or time.time() >= entry.expires_at
         ):
             return None
         return self._build(entry)
@@ -212,7 +294,7 @@ class AccessTokenCache:
         """The client with ``client_id`` if this process has it (a fresh instance), else None; never a query."""
         self.sync()
         entry = self._entries.get(CLIENT_KEY + client_id)
-        if entry is None or time.monotonic() - entry.loaded_at >= settings.TOKEN_CACHE_MAX_AGE_SECONDS:
+        if entry is None or time.monotonic() - entry.loaded_at >= self.settings.max_age_seconds:
             return None
         return self._model_specs()[2].build(entry.db, entry.application)
 
@@ -233,17 +315,22 @@ class AccessTokenCache:
         )
         self._insert(key, entry, generation)
 
-    def _build(self, entry: _Entry) -> AbstractAccessToken:
-        token_spec, user_spec, application_spec = self._model_specs()
+    def _build(self, entry: _Entry) -> tuple[AbstractAccessToken, models.Model | None]:
+        """Fresh instances of the token and its user, related as select_related would leave them."""
+        token_spec, user_spec, application_spec = self._specs or self._model_specs()
         token = token_spec.build(entry.db, entry.token)
-        # Fill the relation caches the way select_related does, so no attribute access queries.
-        token_spec.model.user.field.set_cached_value(
-            token, user_spec.build(entry.db, entry.user) if entry.user is not None else None
-        )
-        token_spec.model.application.field.set_cached_value(
-            token, application_spec.build(entry.db, entry.application) if entry.application is not None else None
-        )
-        return token
+        user = user_spec.build(entry.db, entry.user) if entry.user is not None else None
+        # Fill the relation caches the way select_related does, so no attribute access queries. Bearer
+        # checks read the user but never the client: the client is built only if something asks for it.
+        # The keys are the fields' cache names, which for a foreign key is its name (Field.cache_name).
+        relations = _RelationCache(user=user)
+        if entry.application is None:
+            relations._pending = {}
+            relations["application"] = None
+        else:
+            relations._pending = {"application": partial(application_spec.build, entry.db, entry.application)}
+        token._state.fields_cache = relations
+        return token, user
 
     def _store(self, checksum: str, token: AbstractAccessToken, generation: int) -> None:
         token_spec, user_spec, application_spec = self._model_specs()
@@ -258,6 +345,7 @@ class AccessTokenCache:
             user_id=token.user_id,
             application_id=token.application_id,
             loaded_at=time.monotonic(),
+            expires_at=token.expires.timestamp() if token.expires else -math.inf,
         )
         self._insert(checksum, entry, generation)
 
@@ -266,7 +354,7 @@ class AccessTokenCache:
             if generation != self._generation:
                 return
             self._remove(key)
-            while len(self._entries) >= settings.TOKEN_CACHE_MAX_ENTRIES:
+            while len(self._entries) >= self.settings.max_entries:
                 # Oldest first (dicts keep insertion order); entries are short-lived anyway.
                 self._remove(next(iter(self._entries)))
             self._entries[key] = entry
@@ -316,7 +404,7 @@ class AccessTokenCache:
     def sync(self) -> None:
         """Read the feed if the last read started more than TOKEN_CACHE_POLL_SECONDS ago."""
         now = time.monotonic()
-        interval = settings.TOKEN_CACHE_POLL_SECONDS
+        interval = self.settings.poll_seconds
         if now - self._last_poll < interval:
             return
         with self._lock:
@@ -386,10 +474,17 @@ class AccessTokenCache:
                 self._holes[event_id] = now
 
     def _purge(self) -> None:
-        retention = max(600.0, 2 * settings.TOKEN_CACHE_MAX_AGE_SECONDS + HOLE_SECONDS)
+        retention = max(600.0, 2 * self.settings.max_age_seconds + HOLE_SECONDS)
         db = router.db_for_write(InvalidationEvent)
         InvalidationEvent.objects.using(db).filter(created__lt=timezone.now() - timedelta(seconds=retention)).delete()
         self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
 
 access_tokens = AccessTokenCache()
+
+
+@receiver(setting_changed, dispatch_uid="token_cache.settings_changed")
+def _settings_changed(setting: str, **kwargs) -> None:
+    # Tests change the poll interval, limits and the switch with override_settings: read them again.
+    if setting.startswith("TOKEN_CACHE_"):
+        access_tokens.settings = CacheSettings.current()

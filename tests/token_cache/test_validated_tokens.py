@@ -1,5 +1,6 @@
 """A token the validator accepted is accepted again without it, until it expires or something it depends on changes."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -28,13 +29,28 @@ def test_an_accepted_token_is_remembered_as_validated(client, rare_feed_reads, a
 
 def test_a_remembered_token_is_refused_once_it_has_expired(client, rare_feed_reads, access_token):
     get_me(client, access_token)
-    # Expiry is the clock's business, not a row change: nothing in the feed announces it.
-    entry(access_token).token["expires"] = timezone.now() - timedelta(seconds=1)
+    # Expiry is the clock's business, not a row change: nothing in the feed announces it. Moving the
+    # cached expiry back (the row's value, and the timestamp every hit checks) is the clock moving on.
+    past = timezone.now() - timedelta(seconds=1)
+    entry(access_token).token["expires"] = past
+    entry(access_token).expires_at = past.timestamp()
 
     response = get_me(client, access_token)
 
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
+
+
+def test_a_remembered_token_is_refused_once_its_real_expiry_passes(client, rare_feed_reads, user, web_app):
+    token = AccessTokenFactory(user=user, application=web_app, scope="openid profile")
+    token.expires = timezone.now() + timedelta(seconds=1)
+    token.save()
+    assert get_me(client, token).status_code == 200
+    assert entry(token).validated
+
+    time.sleep(1.1)
+
+    assert get_me(client, token).status_code == 401
 
 
 def test_a_token_bound_to_resources_is_validated_afresh_every_time(client, rare_feed_reads, user, web_app):
