@@ -14,6 +14,7 @@ from oauth2_provider.models import get_access_token_model, get_grant_model, get_
 
 from accounts.models import User
 from clients.models import Application, GrantType
+from tokens.models import TokenFamily
 
 REDIRECT_URI = "https://bench.example.test/callback"
 USER_SCOPE = "openid profile"
@@ -124,6 +125,21 @@ def mint_refresh_tokens(*, app: Application, user: User, count: int) -> list[str
         set_token_value(token, raw)
         refresh_rows.append(token)
     RefreshToken.objects.bulk_create(refresh_rows, batch_size=BATCH)
+    # Each pair starts a chain, as a code exchange would have recorded it (tokens.issuance.record_family),
+    # so a refresh reads the chain's start with the token rather than falling back to the oldest row.
+    TokenFamily.objects.bulk_create(
+        [
+            TokenFamily(
+                id=refresh.token_family,
+                application=app,
+                user=user,
+                grant_type="authorization_code",
+                first_access_token=access,
+            )
+            for refresh, access in zip(refresh_rows, access_rows, strict=True)
+        ],
+        batch_size=BATCH,
+    )
     return raws
 
 

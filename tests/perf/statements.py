@@ -11,15 +11,17 @@ def statements_in_one_transaction(captured: CaptureQueriesContext) -> list[str]:
     between them.
     """
     sql = [query["sql"] for query in captured.captured_queries]
-    assert sql[0] == "BEGIN" and sql[-1] == "COMMIT", sql
+    assert sql[0] == "BEGIN", sql
+    assert sql[-1] == "COMMIT", sql
     inner = sql[1:-1]
-    assert "BEGIN" not in inner and "COMMIT" not in inner, sql
+    assert "BEGIN" not in inner, sql
+    assert "COMMIT" not in inner, sql
     assert not [s for s in inner if "SAVEPOINT" in s], sql
     return inner
 
 
 def table_writes(statements: list[str]) -> list[str]:
-    """Each statement as its verb and table, e.g. ``INSERT oauth2_provider_accesstoken`` or ``SELECT accounts_user``."""
+    """Each statement as its verb and table, e.g. ``INSERT oauth2_provider_accesstoken``."""
     shapes = []
     for statement in statements:
         words = statement.split()
@@ -30,4 +32,10 @@ def table_writes(statements: list[str]) -> list[str]:
 
 
 def _from_table(words: list[str]) -> str:
-    return words[words.index("FROM") + 1] if "FROM" in words else "?"
+    # The outer query's FROM: one at parenthesis depth 0, not a subquery's among the selected columns.
+    depth = 0
+    for index, word in enumerate(words):
+        if word == "FROM" and depth == 0:
+            return words[index + 1]
+        depth += word.count("(") - word.count(")")
+    return "?"
