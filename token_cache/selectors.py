@@ -3,8 +3,7 @@
 import hashlib
 from collections.abc import Callable
 
-from django.conf import settings
-from oauth2_provider.models import AbstractAccessToken, AbstractApplication
+from oauth2_provider.models import AbstractAccessToken, AbstractApplication, get_access_token_model
 
 from token_cache.cache import access_tokens
 
@@ -13,10 +12,22 @@ def access_token_cached(
     *, raw_token: str, load: Callable[[str], AbstractAccessToken | None]
 ) -> AbstractAccessToken | None:
     """The access token for ``raw_token`` with user and client attached: cached, or ``load(raw_token)``."""
-    if not settings.TOKEN_CACHE_ENABLED:
+    if not access_tokens.settings.enabled:
         return load(raw_token)
     checksum = hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
     return access_tokens.access_token(checksum, lambda: load(raw_token))
+
+
+def access_token_by_value(*, raw_token: str) -> AbstractAccessToken | None:
+    """The access token whose value is ``raw_token`` (user and client attached), or None; cached like bearer checks."""
+    return access_token_cached(raw_token=raw_token, load=_access_token_load)
+
+
+def _access_token_load(raw_token: str) -> AbstractAccessToken | None:
+    # DOT's validator's _load_access_token: tokens are stored hashed (RFC 9700), found by their sha256.
+    checksum = hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
+    tokens = get_access_token_model().objects.select_related("application", "user")
+    return tokens.filter(token_checksum=checksum).first()
 
 
 def application_cached(
@@ -27,7 +38,7 @@ def application_cached(
     A hit is put on ``request.client``, where DOT's own lookup looks first (and still checks that it
     matches ``client_id`` and is usable); a client DOT had to load is remembered for next time.
     """
-    if not settings.TOKEN_CACHE_ENABLED or not client_id or not isinstance(client_id, str):
+    if not access_tokens.settings.enabled or not client_id or not isinstance(client_id, str):
         return load(client_id, request)
     if not request.client:
         request.client = access_tokens.client(client_id)
