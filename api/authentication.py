@@ -21,7 +21,10 @@ class BearerTokenAuthentication(OAuth2Authentication):
     def authenticate(self, request):
         # Read from Django's request: DRF's answers Django's attributes only after a failed lookup of its own.
         meta = request._request.META
-        scheme, _sep, credentials = self._authorization_header(meta).partition(" ")
+        header = meta.get("HTTP_AUTHORIZATION", "")
+        if isinstance(header, bytes):  # a WSGI server passes latin-1 decoded text; tests may pass bytes
+            header = header.decode("latin-1")
+        scheme, _sep, credentials = header.partition(" ")
         if scheme.lower() != "bearer":
             # A token in the query string or a form body is never looked at: such tokens end up in logs,
             # browser history and Referer headers (RFC 9700 §4.3.2), so the request is simply anonymous.
@@ -29,8 +32,10 @@ class BearerTokenAuthentication(OAuth2Authentication):
         words = credentials.split()
         if len(words) != 1:
             self._refuse(request, InvalidRequest(_("Send the access token as 'Authorization: Bearer <token>'.")))
-        has_query = bool(meta.get("QUERY_STRING"))  # most calls have none: then no QueryDict is built
-        if (has_query and "access_token" in request.query_params) or "access_token" in self._form_fields(request):
+        # Most calls have no query string and no body: then no QueryDict is built or read.
+        if (meta.get("QUERY_STRING") and "access_token" in request.query_params) or (
+            meta.get("CONTENT_TYPE") and "access_token" in self._form_fields(request)
+        ):
             # RFC 6750 §3.1: a request that uses more than one method to send a token is invalid_request.
             self._refuse(
                 request,
@@ -58,12 +63,6 @@ class BearerTokenAuthentication(OAuth2Authentication):
         """The 401 challenge: bare ``Bearer realm="api"`` without a token, else with the error (RFC 6750 §3.1)."""
         error = getattr(request, "oauth2_error", None) or {}
         return bearer_challenge(error=error.get("error", ""), error_description=error.get("error_description", ""))
-
-    @staticmethod
-    def _authorization_header(meta) -> str:
-        # A WSGI server hands headers over as latin-1 decoded str; tests may pass bytes (as DRF allows).
-        header = meta.get("HTTP_AUTHORIZATION", "")
-        return header.decode("latin-1") if isinstance(header, bytes) else header
 
     @staticmethod
     def _form_fields(request):
