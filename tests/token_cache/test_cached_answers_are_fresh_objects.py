@@ -1,10 +1,14 @@
 """A cached token is rebuilt for every request: real model instances, nothing shared between requests."""
 
+import copy
+import pickle
+
 import pytest
 from oauth2_provider.models import get_access_token_model
 
 from accounts.models import User
 from clients.models import Application
+from tests.factories import ApplicationFactory
 from token_cache.cache import access_tokens
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +56,26 @@ def test_a_hit_needs_no_query(rare_feed_reads, access_token, django_assert_num_q
         hit = cached(access_token)
         assert hit.user.username == access_token.user.username
         assert hit.application.client_id == access_token.application.client_id
+
+
+def test_a_client_nobody_read_is_still_there_for_a_copy_or_a_pickle(rare_feed_reads, access_token):
+    cached(access_token)
+    hit = cached(access_token)  # its client is built only when read
+
+    restored = pickle.loads(pickle.dumps(hit))  # noqa: S301 - our own bytes, just made
+
+    assert restored.application.client_id == access_token.application.client_id
+    assert copy.copy(hit).application.client_id == access_token.application.client_id
+
+
+def test_pointing_a_cached_token_at_another_client_forgets_the_one_nobody_read(
+    rare_feed_reads, access_token, django_assert_num_queries
+):
+    other = ApplicationFactory()
+    cached(access_token)
+    hit = cached(access_token)
+
+    hit.application_id = other.pk
+
+    with django_assert_num_queries(1):
+        assert hit.application == other
