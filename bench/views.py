@@ -1,10 +1,11 @@
 """Reference endpoints: what Django and DRF cost on their own, and the same DRF view behind a bearer token."""
 
 from django.http import HttpResponse
-from oauth2_provider.contrib.rest_framework import TokenHasScope
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from api.permissions import TokenHasMethodScope, TokenHasUser
 
 BODY = {"ok": True}
 
@@ -25,9 +26,9 @@ class PlainDRFView(APIView):
 
 
 class ProtectedDRFView(APIView):
-    """PlainDRFView behind the API's default authentication and a scope check: the price of a bearer token."""
+    """PlainDRFView behind the API's own authentication and permissions (as /api/me/): the price of a bearer token."""
 
-    permission_classes = [IsAuthenticated, TokenHasScope]
+    permission_classes = [TokenHasMethodScope, TokenHasUser]
     required_scopes = ["profile"]
 
     def get(self, request):
