@@ -1,13 +1,10 @@
 """Introspection answers from the token cache, yet a token revoked, expired or disowned once cached is inactive."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
-from oauth2_provider.models import get_access_token_model
 
 from tests.factories import AccessTokenFactory
 from tests.flows import endpoint_request
+from tests.token_cache.changes import BULK_CHANGES
 from token_cache.cache import access_tokens
 
 pytestmark = pytest.mark.django_db
@@ -43,24 +40,7 @@ def test_a_cached_token_of_a_user_deactivated_here_is_inactive_at_once(client, r
     assert introspect(client, resource_server, token) == {"active": False}
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(lambda token: get_access_token_model().objects.filter(pk=token.pk).delete(), id="deletion"),
-        pytest.param(
-            lambda token: (
-                get_access_token_model()
-                .objects.filter(pk=token.pk)
-                .update(expires=timezone.now() - timedelta(seconds=1))
-            ),
-            id="expiry",
-        ),
-        pytest.param(
-            lambda token: type(token.application).objects.filter(pk=token.application_id).update(is_active=False),
-            id="client",
-        ),
-    ],
-)
+@pytest.mark.parametrize("change", BULK_CHANGES)
 def test_a_cached_token_changed_behind_the_apps_back_is_inactive_from_the_next_feed_read(
     client, settings, resource_server, token, change
 ):

@@ -1,14 +1,10 @@
 """Bulk updates and deletes send no model signal; the database triggers still put them in the feed."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-from oauth2_provider.models import get_access_token_model
 
 from accounts.models import User
-from clients.models import Application
+from tests.token_cache.changes import BULK_CHANGES
 from token_cache.models import InvalidationEvent
 
 pytestmark = pytest.mark.django_db
@@ -22,24 +18,7 @@ def bearer(client, rare_feed_reads, access_token) -> dict:
     return headers
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(lambda token: User.objects.filter(pk=token.user_id).update(is_active=False), id="user"),
-        pytest.param(
-            lambda token: Application.objects.filter(pk=token.application_id).update(is_active=False), id="client"
-        ),
-        pytest.param(
-            lambda token: (
-                get_access_token_model()
-                .objects.filter(pk=token.pk)
-                .update(expires=timezone.now() - timedelta(seconds=1))
-            ),
-            id="expiry",
-        ),
-        pytest.param(lambda token: get_access_token_model().objects.filter(pk=token.pk).delete(), id="deletion"),
-    ],
-)
+@pytest.mark.parametrize("change", BULK_CHANGES)
 def test_a_bulk_change_is_refused_from_the_next_feed_read_on(client, settings, access_token, bearer, change):
     change(access_token)
     settings.TOKEN_CACHE_POLL_SECONDS = 0.0  # the interval has passed
