@@ -1,0 +1,124 @@
+"""``python -m bench.inprocess``: milliseconds per request of a few scenarios through Django's WSGI handler.
+
+No HTTP server and no load generator: each scenario's request is handed to ``config.wsgi.application``
+in this process, N times per round, scenarios interleaved over several rounds, medians reported with
+each one's ratio to the first scenario. It isolates what the provider's own code costs per request,
+which is what the A/B comparisons behind README's "What makes it fast" were made with; ``make bench``
+remains the measurement of record. ``--profile`` prints cProfile's top functions for each scenario.
+
+Uses the tuned bench settings and its own database (``BENCH_POSTGRES_DB``, default "bench", recreated),
+and the cache at ``REDIS_URL`` when set (as ``make bench`` does), else the database cache.
+"""
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import time
+
+from bench import runner
+
+SCENARIOS = ("drf", "protected", "client_credentials", "introspect", "django")
+
+
+def _environ(method: str, path: str, headers: dict, body: bytes = b"") -> dict:
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+        **headers,
+    }
+    if body:
+        environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+    return environ
+
+
+def _requests(data: runner.ProfileData) -> dict:
+    return {
+        "django": lambda: _environ("GET", "/bench/django/", {}),
+        "drf": lambda: _environ("GET", "/bench/drf/", {}),
+        "protected": lambda: _environ("GET", "/bench/protected/", {"HTTP_AUTHORIZATION": f"Bearer {data.hot_token}"}),
+        "client_credentials": lambda: _environ(
+            "POST",
+            "/o/token/",
+            {"HTTP_AUTHORIZATION": data.basic_machine},
+            b"grant_type=client_credentials&scope=users%3Aread",
+        ),
+        "introspect": lambda: _environ(
+            "POST",
+            "/o/introspect/",
+            {"HTTP_AUTHORIZATION": data.basic_resource_server},
+            f"token={data.hot_token}".encode(),
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenarios", nargs="?", default="drf,protected", help=f"comma-separated, from {SCENARIOS}")
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per scenario per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top 30 functions per scenario")
+    args = parser.parse_args(argv)
+    names = args.scenarios.split(",")
+    unknown = set(names) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+
+    runner.django_setup(runner.reset_database(args.db))
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    runner.WORK.mkdir(parents=True, exist_ok=True)
+    requests = _requests(runner.seed("tuned"))
+    from config.wsgi import application as app  # what the servers load, start-up work included
+
+    statuses: dict[str, set] = {name: set() for name in names}
+
+    def serve(name: str) -> None:
+        response = app(requests[name](), lambda status, headers, exc_info=None: statuses[name].add(status))
+        b"".join(response)
+        response.close()
+
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    for name in names:
+        for _ in range(200):  # warm-up: caches filled, connections open, code paths compiled
+            serve(name)
+    for _ in range(args.rounds):
+        for name in names:
+            started = time.perf_counter()
+            for _ in range(args.requests):
+                serve(name)
+            timings[name].append((time.perf_counter() - started) / args.requests * 1000)
+
+    first = statistics.median(timings[names[0]])
+    for name in names:
+        median = statistics.median(timings[name])
+        ratio = first / median
+        print(f"{name:20s} {median:7.3f} ms/request   ratio to {names[0]}: {ratio:.3f}   {sorted(statuses[name])}")
+    if args.profile:
+        for name in names:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                serve(name)
+            profiler.disable()
+            print(f"\n== {name}")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
