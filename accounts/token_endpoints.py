@@ -68,10 +68,10 @@ class TokenView(DOTTokenView):
     """
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # One transaction for the whole exchange (see tokens.issuance): the ID token, the tokens and DOT's
-        # re-read of the new access token commit together. A concurrent code replay or refresh reuse then
-        # cannot revoke the winner's token between its commit and that re-read (which would be a 500),
-        # and a failure half-way leaves no row behind.
+        # One transaction for the whole exchange (see tokens.issuance): the claim of the code or refresh
+        # token, the ID token, the tokens and the audit row commit together or not at all, so one of
+        # several concurrent redemptions wins and a failure half-way leaves no row behind. DOT's own
+        # savepoints inside it are skipped (accounts.token_transaction).
         with transaction.atomic():
             response = super().post(request, *args, **kwargs)
         return _with_client_challenge(response)
