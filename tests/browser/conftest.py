@@ -14,7 +14,6 @@ Reuse from another browser test::
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -31,6 +31,7 @@ from accounts.management.commands.seed_demo import ALL_USER_SCOPES
 from accounts.models import User
 from clients.models import Application, GrantType
 from tests.factories import CLIENT_SECRET, ApplicationFactory, DeviceApplicationFactory, UserFactory
+from tests.live_servers import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -92,12 +93,6 @@ def device_app(db) -> Application:
 
 # THE DEMO WEB CLIENT (a separate Django project, in its own process)
 # ------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def webclient_url(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run ``python -m demo.webclient`` on localhost:<free port>, registered as demo-web at the live provider."""
@@ -108,14 +103,14 @@ def webclient_url(live_server: LiveServer, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="session")
 def webclient_without_provider_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second web client whose provider is not running (nothing listens on its port)."""
-    with running_webclient(f"http://127.0.0.1:{_free_port()}", tmp_path_factory) as url:
+    with running_webclient(f"http://127.0.0.1:{free_port()}", tmp_path_factory) as url:
         yield url
 
 
 @contextmanager
 def running_webclient(provider_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start the demo web client as its own process, pointed at ``provider_url``; yield its URL."""
-    port = _free_port()
+    port = free_port()
     url = f"http://localhost:{port}"
     # The child is another application: it gets its configuration the way it would in real life, from its
     # environment (a copy of ours plus its own settings), and never sees the provider's settings module.
@@ -167,7 +162,10 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log_path: Path, tim
 def chromium() -> Iterator[Browser]:
     """Debian's headless Chromium driven by Playwright (never a downloaded browser); skipped if not installed."""
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium) — browser tests skipped.")
+        missing = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if settings.BROWSER_REQUIRED:
+            pytest.fail(f"{missing}: CI runs the browser tests, so this is a failure, not a skip.")
+        pytest.skip(f"{missing} — browser tests skipped.")
     # Playwright's sync API runs an asyncio loop in this thread; Django would then refuse the test's own
     # (synchronous) database calls, such as factories and the transactional flush, as "async-unsafe".
     with pytest.MonkeyPatch.context() as patch:

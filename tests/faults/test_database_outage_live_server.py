@@ -5,16 +5,8 @@ through a TCP proxy this test controls; cutting it black-holes the database mid-
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -23,6 +15,7 @@ from django.urls import reverse
 
 from tests.factories import AccessTokenFactory
 from tests.faults.tcp_proxy import TcpProxy
+from tests.live_servers import call, gunicorn_start, gunicorn_stop, wait_until_serving
 
 pytestmark = [
     pytest.mark.postgres,
@@ -32,16 +25,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-# How long a request may take at most: a hang (no connect timeout) fails the test instead of stalling it.
-REQUEST_TIMEOUT_SECONDS = 20
-STARTUP_TIMEOUT_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -54,53 +37,22 @@ def database_proxy() -> Iterator[TcpProxy]:
 @pytest.fixture
 def app_server(database_proxy: TcpProxy, tmp_path: Path) -> Iterator[str]:
     """gunicorn serving the project against the test database, through the proxy; yields its base URL."""
-    port = free_port()
     database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    log_path = tmp_path / "server.log"
+    server, base_url = gunicorn_start(
         # Production's connection settings (persistent, health-checked), with a short connect timeout.
-        "DATABASE_URL": (
+        database_url=(
             f"postgres://{database['USER']}@127.0.0.1:{database_proxy.port}/{database['NAME']}"
             "?connect_timeout=2&conn_max_age=60&conn_health_checks=True"
         ),
-    }
-    log = (tmp_path / "server.log").open("w")
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(  # noqa: S603 - fixed command, our own interpreter
-        [*command, "--workers", "1", "--threads", "2", "--timeout", "60"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=log_path,
+        args=("--workers", "1", "--threads", "2", "--timeout", "60"),
     )
-    base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while True:
-            try:
-                urllib.request.urlopen(f"{base_url}/o/.well-known/jwks.json", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, "the app server did not start"
-                time.sleep(0.2)
+        wait_until_serving(server, base_url, log_path)
         yield base_url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def call(url: str, *, headers: dict | None = None, form: dict | None = None) -> tuple[int, dict, bytes]:
-    """(status, headers, body) of one GET, or of a form POST when ``form`` is given; error statuses included."""
-    data = urlencode(form).encode() if form is not None else None
-    request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 - our own server
-    try:
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        gunicorn_stop(server)
 
 
 def test_outage_is_a_503_json_and_the_app_recovers_without_a_restart(app_server, database_proxy):
