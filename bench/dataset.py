@@ -49,46 +49,47 @@ def bench_user() -> User:
     return user
 
 
+def _confidential_client(*, client_id: str, name: str, hashed_secret: str, **fields) -> Application:
+    """A confidential client with ``hashed_secret``, created or reset to ``fields`` (machine clients by default)."""
+    defaults = {
+        "name": name,
+        "client_type": Application.CLIENT_CONFIDENTIAL,
+        "client_secret": hashed_secret,
+        "redirect_uris": "",
+        "algorithm": "",
+        **fields,
+    }
+    client, _ = Application.objects.update_or_create(client_id=client_id, defaults=defaults)
+    return client
+
+
 def create_clients(profile: str) -> ProfileClients:
     """A code+refresh web client, a client-credentials machine client and a resource server for ``profile``."""
     secret = generate_client_secret()
     hashed = make_password(secret, hasher=SECRET_HASHERS[profile])
-    web, _ = Application.objects.update_or_create(
+    web = _confidential_client(
         client_id=f"bench-web-{profile}",
-        defaults={
-            "name": f"Bench web ({profile})",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "client_secret": hashed,
-            "grant_types": [GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN],
-            "allowed_scopes": ["openid", "profile", "email"],
-            "redirect_uris": REDIRECT_URI,
-            "algorithm": Application.RS256_ALGORITHM,
-        },
+        name=f"Bench web ({profile})",
+        hashed_secret=hashed,
+        grant_types=[GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN],
+        allowed_scopes=["openid", "profile", "email"],
+        redirect_uris=REDIRECT_URI,
+        algorithm=Application.RS256_ALGORITHM,
     )
-    machine, _ = Application.objects.update_or_create(
+    machine = _confidential_client(
         client_id=f"bench-machine-{profile}",
-        defaults={
-            "name": f"Bench machine ({profile})",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "client_secret": hashed,
-            "grant_types": [GrantType.CLIENT_CREDENTIALS],
-            "allowed_scopes": ["users:read"],
-            "redirect_uris": "",
-            "algorithm": "",
-        },
+        name=f"Bench machine ({profile})",
+        hashed_secret=hashed,
+        grant_types=[GrantType.CLIENT_CREDENTIALS],
+        allowed_scopes=["users:read"],
     )
     # Introspection is only for resource servers: confidential clients allowed the introspection scope.
-    resource_server, _ = Application.objects.update_or_create(
+    resource_server = _confidential_client(
         client_id=f"bench-rs-{profile}",
-        defaults={
-            "name": f"Bench resource server ({profile})",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "client_secret": hashed,
-            "grant_types": [GrantType.CLIENT_CREDENTIALS],
-            "allowed_scopes": ["introspection"],
-            "redirect_uris": "",
-            "algorithm": "",
-        },
+        name=f"Bench resource server ({profile})",
+        hashed_secret=hashed,
+        grant_types=[GrantType.CLIENT_CREDENTIALS],
+        allowed_scopes=["introspection"],
     )
     return ProfileClients(web=web, machine=machine, resource_server=resource_server, secret=secret)
 
