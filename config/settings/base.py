@@ -61,6 +61,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
+    "provider",
     "accounts",
     "clients",
     "api",
