@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 
-from accounts.throttling import login_failed, login_retry_after, login_succeeded
+from provider.throttling import login_failed, login_retry_after, login_succeeded
 
 
 def throttled_message(seconds: int) -> str:

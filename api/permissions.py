@@ -36,18 +36,12 @@ class TokenHasMethodScope(TokenHasScope):
         return required_scopes_for(view, request.method)
 
     def has_permission(self, request, view) -> bool:
-        token = request.auth
-        if not token:
-            # No token at all: DRF answers 401 with the bare challenge.
-            return False
-        if not hasattr(token, "scope"):
-            # Not an OAuth2 access token (another authentication class): DOT's refusal, with its warning.
-            return super().has_permission(request, view)
-        # DOT's check (token.is_valid), without the debug line it formats on every API call.
-        scopes = self.get_scopes(request, view)
-        if token.is_valid(scopes):
+        if super().has_permission(request, view):
             return True
-        if not token.allow_scopes(scopes):
+        token = request.auth
+        scopes = self.get_scopes(request, view)
+        if token and hasattr(token, "scope") and not token.allow_scopes(scopes):
+            # A valid token lacking a scope: RFC 6750 §3.1 insufficient_scope (403), not a bare 403.
             raise InsufficientScope(scopes)
         return False
 

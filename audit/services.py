@@ -1,6 +1,5 @@
 """Writing audit events: the one function every part of the provider calls to record a security event."""
 
-import hashlib
 import logging
 import re
 from typing import Any
@@ -9,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from audit.models import AuditEvent
 from audit.request_meta import client_ip, user_agent
+from tokens.checksums import sha256_hex
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +16,15 @@ log = logging.getLogger(__name__)
 # many admins and kept for years, so a credential in it would be a leak that never expires.
 _CREDENTIAL_WORDS = ("secret", "password", "token", "code", "verifier", "assertion", "authorization", "cookie")
 # ...except these, which hold only a checksum prefix, a type name or a family id, never a credential.
-_ALLOWED_KEYS = {"token_checksum", "token_type", "token_type_hint", "token_family", "code_checksum"}
+_ALLOWED_KEYS = {
+    "token_checksum",
+    "token_type",
+    "token_type_hint",
+    "token_family",
+    "code_checksum",
+    # A yes/no saying tokens were revoked (code replay), not a token.
+    "tokens_revoked",
+}
 _MAX_TEXT = 200
 _MAX_ITEMS = 50
 # Control characters never belong in an event, and PostgreSQL refuses a NUL in a text column outright.
@@ -30,7 +38,7 @@ def _text(value: Any, limit: int = _MAX_TEXT) -> str:
 def checksum_prefix(raw_value: str) -> str:
     """The first 8 hex digits of the SHA-256 of a token or code: enough to match the admin's masked
     token column (``sha256:…``), far too little to recover or use the value."""
-    return hashlib.sha256(raw_value.encode("utf-8")).hexdigest()[:8]
+    return sha256_hex(raw_value)[:8]
 
 
 def _is_credential_key(key: str) -> bool:

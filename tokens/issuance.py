@@ -9,6 +9,7 @@ request wins and every other one rolls back with invalid_grant before anything i
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from oauth2_provider.models import get_grant_model, get_id_token_model, get_refresh_token_model
@@ -22,43 +23,46 @@ from tokens.replay import revoke_if_replayed
 from tokens.services import token_family_revoke
 from tokens.signals import refresh_token_reuse_detected
 
+if TYPE_CHECKING:
+    from provider.state import TokenRequestState
+
 log = logging.getLogger(__name__)
 
 # Grants whose tokens start a new family; refresh continues one, client credentials has no user to track.
 FAMILY_STARTING_GRANTS = {"authorization_code", "password", "urn:ietf:params:oauth:grant-type:device_code"}
 
 
-def claim_grant(request: Request) -> None:
+def claim_grant(request: Request, state: "TokenRequestState") -> None:
     """Consume the authorization code, or lock the refresh token, before any token row is written.
 
     Raises a subclass of InvalidGrantError when another request got there first; the caller's
     transaction then rolls back and nothing is issued.
     """
     if request.grant_type == "authorization_code":
-        _consume_code(request)
+        _consume_code(request, state)
     elif request.grant_type == "refresh_token":
-        _lock_refresh_token(request)
+        _lock_refresh_token(request, state)
 
 
-def _consume_code(request: Request) -> None:
+def _consume_code(request: Request, state: "TokenRequestState") -> None:
     # The DELETE is the claim: concurrent redemptions queue on the row lock it takes, and each one after
     # the first deletes nothing (PostgreSQL re-checks a locked row once its holder commits; SQLite runs
     # one writer at a time). Grant has no dependants or delete signals, so Django sends just this DELETE.
     deleted, _ = get_grant_model().objects.filter(code=request.code, application=request.client).delete()
     if not deleted:
         raise CodeAlreadyRedeemed(request=request)
-    request.authorization_code_consumed = True
-    # Read with the code's other columns during validation (token_cache.endpoint_reads).
-    challenge = getattr(request, "grant_code_challenge", "")
-    request.code_challenge_checksum = sha256_hex(challenge) if challenge else ""
+    state.code_consumed = True
+    # Read with the code's other columns during validation (provider.validator: one read of the Grant).
+    challenge = state.grant.code_challenge if state.grant is not None else ""
+    state.code_challenge_checksum = sha256_hex(challenge) if challenge else ""
 
 
-def _lock_refresh_token(request: Request) -> None:
+def _lock_refresh_token(request: Request, state: "TokenRequestState") -> None:
     refresh_token = request.refresh_token_instance
-    # tokens.validator read it under a lock when validation ran in this transaction; otherwise lock it now.
-    if refresh_token is not getattr(request, "locked_refresh_token", None):
+    # The validator read it under a lock when validation ran in this transaction; otherwise lock it now.
+    if refresh_token is not state.locked_refresh_token:
         refresh_token = get_refresh_token_model().objects.select_for_update().get(pk=refresh_token.pk)
-        request.locked_refresh_token = refresh_token
+        state.locked_refresh_token = refresh_token
     if refresh_token.revoked is None:
         request.refresh_token_instance = refresh_token
         return
@@ -71,12 +75,12 @@ def _lock_refresh_token(request: Request) -> None:
     raise RefreshTokenAlreadyUsed(request=request, token_family=family)
 
 
-def record_family(request: Request) -> None:
+def record_family(request: Request, state: "TokenRequestState") -> None:
     """Remember when a new chain of tokens started and, for the code grant, which code started it."""
     if request.grant_type not in FAMILY_STARTING_GRANTS:
         return
-    access_token = getattr(request, "issued_access_token", None)
-    refresh_token = getattr(request, "issued_refresh_token", None)
+    access_token = state.issued_access_token
+    refresh_token = state.issued_refresh_token
     if access_token is None:
         return
     family = TokenFamily(
@@ -89,16 +93,16 @@ def record_family(request: Request) -> None:
         family.id = refresh_token.token_family
     if request.grant_type == "authorization_code":
         family.code_checksum = sha256_hex(request.code)
-        family.code_challenge_checksum = getattr(request, "code_challenge_checksum", "")
+        family.code_challenge_checksum = state.code_challenge_checksum
     family.save(force_insert=True)
 
 
-def after_failed_save(request: Request, error: Exception) -> None:
+def after_failed_save(request: Request, state: "TokenRequestState", error: Exception) -> None:
     """Clean up after a token save that rolled back, and act on the replay or reuse it revealed.
 
     Runs after the rollback, so the revocation it performs is not undone with the failed issuance.
     """
-    _discard_unsent_id_token(request)
+    _discard_unsent_id_token(state)
     if isinstance(error, CodeAlreadyRedeemed):
         revoke_if_replayed(code=request.code, request=request)
     elif isinstance(error, RefreshTokenAlreadyUsed) and error.token_family:
@@ -111,13 +115,13 @@ def after_failed_save(request: Request, error: Exception) -> None:
         )
 
 
-def _discard_unsent_id_token(request: Request) -> None:
+def _discard_unsent_id_token(state: "TokenRequestState") -> None:
     """Delete the ID token oauthlib signed before the save that then failed: it was never sent.
 
     oauthlib adds the ID token (and DOT stores it, in its own transaction) before the access token
     is saved, so a save that rolls back would otherwise leave it behind, bound to nothing.
     """
-    id_token = getattr(request, "issued_id_token", None)
+    id_token = state.issued_id_token
     if id_token is None:
         return
     try:

@@ -48,6 +48,6 @@ def revoke_if_replayed(*, code: str, request: Request) -> bool:
 def _verifier_matches(challenge_checksum: str, verifier: str | None) -> bool:
     if not challenge_checksum or not verifier:
         return False
-    # S256 is the only method the server accepts (accounts.oauth_server): challenge = b64url(sha256(verifier)).
+    # S256 is the only method the server accepts (provider.server): challenge = b64url(sha256(verifier)).
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii", "replace")).digest()).rstrip(b"=")
     return hmac.compare_digest(sha256_hex(challenge.decode("ascii")), challenge_checksum)

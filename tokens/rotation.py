@@ -4,7 +4,7 @@ DOT's rotation (``OAuth2Validator._save_bearer_token``, oauth2_provider 3.4.1) l
 validated a second time, locks the access token a previous rotation may have issued from it, then calls
 ``RefreshToken.revoke()``: a savepoint, a third lock, a load of the old access token, its delete through
 Django's collector (one UPDATE per table that refers to it, then the DELETE) and a save of every column.
-Eight statements buy nothing once ``tokens.validator`` read the refresh token under a lock, with its access
+Eight statements buy nothing once ``provider.validator`` read the refresh token under a lock, with its access
 token, in the transaction that rotates it: nobody else can rotate or revoke it meanwhile.
 """
 

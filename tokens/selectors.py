@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db import connections, router
 from django.db.models import F, Min, OuterRef, Subquery
-from oauth2_provider.models import get_refresh_token_model
+from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from tokens.checksums import sha256_hex
 from tokens.models import TokenFamily
@@ -74,3 +74,16 @@ def token_family_of(*, raw_token: str, application) -> uuid.UUID | None:
             refresh_tokens.filter(access_token__token_checksum=checksum).values_list("token_family", flat=True).first()
         )
     return family
+
+
+def live_token_type(*, raw_token: str, application) -> str:
+    """'access_token' / 'refresh_token' when ``raw_token`` is a live token of ``application``, else ''."""
+    if getattr(application, "pk", None) is None:
+        return ""
+    checksum = sha256_hex(raw_token)
+    if get_access_token_model().objects.filter(token_checksum=checksum, application=application).exists():
+        return "access_token"
+    refresh_tokens = get_refresh_token_model().objects.filter(
+        token_checksum=checksum, application=application, revoked__isnull=True
+    )
+    return "refresh_token" if refresh_tokens.exists() else ""

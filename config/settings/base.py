@@ -109,13 +109,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "accounts.request_guard.ProtocolRequestGuardMiddleware",
+    "provider.request_guard.ProtocolRequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
-    "accounts.throttling.ClientAuthThrottleMiddleware",
+    "provider.throttling.ClientAuthThrottleMiddleware",
     # Last, so it is the first to see a view's exception: a database outage becomes a 503, never a 500.
     "config.database_outage.DatabaseOutageMiddleware",
 ]
@@ -192,13 +192,13 @@ else:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
 # A token request has under 15 fields; 300 still leaves room for admin bulk actions on a 100-row page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=300)
-# accounts.request_guard: the longest single parameter value the protocol endpoints accept. An ID token
+# provider.request_guard: the longest single parameter value the protocol endpoints accept. An ID token
 # hint or a "claims" request is a few KB; redirect URIs are at most 2000 characters.
 REQUEST_GUARD_MAX_VALUE_LENGTH = env.int("REQUEST_GUARD_MAX_VALUE_LENGTH", default=8192)
 
 # BRUTE-FORCE THROTTLING
 # ------------------------------------------------------------------------------
-# accounts.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW seconds,
+# provider.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW seconds,
 # without the secret or password being checked. 0 disables a limit. Counters live in this cache alias.
 THROTTLE_CACHE_ALIAS = "default"
 # Client authentication at /o/token/, /o/revoke_token/, /o/introspect/. Secrets are 128 random characters,
@@ -266,8 +266,8 @@ OAUTH2_PROVIDER = {
     # A request that names no scope gets none beyond what the client is allowed by default.
     "DEFAULT_SCOPES": ["openid"],
     "SCOPES_BACKEND_CLASS": "clients.scopes.ApplicationScopes",
-    "OAUTH2_VALIDATOR_CLASS": "accounts.oauth_validators.OAuth2Validator",
-    "OAUTH2_SERVER_CLASS": "accounts.oauth_server.Server",
+    "OAUTH2_VALIDATOR_CLASS": "provider.validator.OAuth2Validator",
+    "OAUTH2_SERVER_CLASS": "provider.server.Server",
     "APPLICATION_ADMIN_CLASS": "clients.admin.ApplicationAdmin",
     "ACCESS_TOKEN_ADMIN_CLASS": "clients.admin.AccessTokenAdmin",
     "REFRESH_TOKEN_ADMIN_CLASS": "clients.admin.RefreshTokenAdmin",
@@ -296,7 +296,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
-    # The password grant is refused globally; accounts.oauth_validators lets an admin opt a legacy client in.
+    # The password grant is refused globally; provider.validator lets an admin opt a legacy client in.
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
@@ -306,7 +306,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "ALLOW_URI_WILDCARDS": False,
-    # DOT never skips the page by itself; accounts.views.ConsentView skips it for trusted clients and for
+    # DOT never skips the page by itself; consent.views.ConsentView skips it for trusted clients and for
     # consent the user already gave (the consent app). "auto" would trust any live token instead.
     "REQUEST_APPROVAL_PROMPT": "force",
     "CLIENT_SECRET_HASHER": "client_secret_sha256",

@@ -3,7 +3,7 @@
 from config.signing_keys import load_or_create_dev_key, split_pems
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, OAUTH2_PROVIDER, env
+from .base import BASE_DIR, INSTALLED_APPS, OAUTH2_PROVIDER, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Only a development key: production.py has no default and refuses to start without one.
@@ -20,3 +20,6 @@ OAUTH2_PROVIDER = {
     or load_or_create_dev_key(BASE_DIR / ".keys" / "oidc-rsa.pem"),
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": split_pems(env("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default="")),
 }
+
+# Demo data (manage.py seed_demo): development and tests only, never production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 
-from accounts.throttling import Limit, register_failure, reset, retry_after
+from provider.throttling import Limit, register_failure, reset, retry_after
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_a_block_counted_by_a_separate_process_holds_here_through_redis(settings
     # A second Python process, configured from the environment as a production worker would be.
     script = (
         "import django; django.setup();"
-        "from accounts.throttling import Limit, register_failure;"
+        "from provider.throttling import Limit, register_failure;"
         f"limit = Limit({LIMIT.scope!r}, {LIMIT.max_failures}, {LIMIT.window});"
         f"[register_failure(limit, {subject!r}) for _ in range({LIMIT.max_failures})]"
     )

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.management.commands.seed_demo import demo_clients
+from demo.management.commands.seed_demo import demo_clients
 
 pytestmark = pytest.mark.django_db
 

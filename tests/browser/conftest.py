@@ -27,9 +27,9 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from accounts.management.commands.seed_demo import ALL_USER_SCOPES
 from accounts.models import User
 from clients.models import Application, GrantType
+from demo.management.commands.seed_demo import ALL_USER_SCOPES
 from tests.factories import CLIENT_SECRET, ApplicationFactory, DeviceApplicationFactory, UserFactory
 from tests.live_servers import free_port
 

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.management.commands.seed_demo import ALL_USER_SCOPES
 from clients.models import Application
+from demo.management.commands.seed_demo import ALL_USER_SCOPES
 from tests.browser.pages import consent_scopes, sign_in
 from tests.factories import PublicApplicationFactory
 

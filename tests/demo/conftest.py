@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.management.commands.seed_demo import ALL_USER_SCOPES
+from demo.management.commands.seed_demo import ALL_USER_SCOPES
 from tests.factories import (
     CLIENT_SECRET,
     USER_PASSWORD,

@@ -1,11 +1,12 @@
 """Queries per client-credentials token: the token and its audit row, in one transaction.
 
 1 the access token INSERT; 2 the audit row (audit.receivers), both inside the token endpoint's
-transaction (accounts.token_endpoints): BEGIN, the two, COMMIT. The client row comes from the
+transaction (provider.views.token): BEGIN, the two, COMMIT. The client row comes from the
 per-process cache (token_cache: 0 queries once the process has seen the client, 1 the first time) and
 its secret is checked with the fast salted-SHA-256 hasher (clients.hashers: no CPU-bound PBKDF2).
-DOT's savepoint around the save (accounts.token_transaction) and its re-read of the token for
-``app_authorized`` (token_cache.endpoint_reads) are gone, and with them audit's load of the client.
+DOT's savepoint around the save is not counted (it touches no row); its re-read of the token for
+``app_authorized`` is gone (provider.state hands the view the saved token), and with it audit's load
+of the client.
 
 These tests run outside a test transaction, as a request does in production, so the endpoint's
 transaction shows as BEGIN ... COMMIT rather than as a savepoint pair inside the test's.

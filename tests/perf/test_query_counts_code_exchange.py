@@ -1,12 +1,12 @@
 """Queries per authorization-code exchange (with PKCE and an ID token): eight, in one transaction.
 
-1 the Grant with its user, read once (token_cache.endpoint_reads; DOT reads it six times; the client
+1 the Grant with its user, read once (provider.validator; DOT reads it six times; the client
 comes from token_cache, which the consent step filled); 2 the ID token INSERT (linked to the access
 token without parsing the JWT back); 3 DOT's RFC 8707 lookup of the code's resources, run once and
-before the code is consumed (accounts.token_transaction), so the resources reach the token; 4 the
+before the code is consumed (provider.validator.save_bearer_token), so the resources reach the token; 4 the
 DELETE that consumes the code, which is also the claim that lets only one of several concurrent
 redemptions win (tokens.issuance); 5-7 the access token, refresh token and token family INSERTs;
-8 the audit row. DOT's savepoint pairs around the ID token and the token save, our lock before the
+8 the audit row (DOT's savepoint pairs around the ID token and the token save are not counted). Our lock before the
 delete, DOT's re-read of the new access token for ``app_authorized`` and audit's loads of that token's
 user and client are gone.
 

@@ -1,6 +1,6 @@
 """Queries per refresh (rotating, with a new ID token): seven, in one transaction.
 
-1 the refresh token, read once and locked as it is read (tokens.validator: DOT's checks re-stated around
+1 the refresh token, read once and locked as it is read (provider.validator: DOT's checks re-stated around
 one query), with its user, its access token (for the idle limit and the scopes) and its chain's start
 (tokens.lifetimes) in the same statement; the client is compared by id (DOT loads it) and comes from
 token_cache; 2 the ID token INSERT; 3 the old refresh token revoked, its access-token pointer cleared

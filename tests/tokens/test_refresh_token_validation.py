@@ -1,4 +1,4 @@
-"""DOT's refresh-token checks, re-stated around one locked read (tokens.validator), refuse what DOT refuses."""
+"""DOT's refresh-token checks, re-stated around one locked read (provider.validator), refuse what DOT refuses."""
 
 from datetime import timedelta
 
@@ -9,8 +9,9 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 from oauthlib.common import Request
 
-from accounts.oauth_validators import OAuth2Validator
 from audit.models import AuditEvent
+from provider.state import request_state
+from provider.validator import OAuth2Validator
 from tests.flows import tokens_for
 from tests.tokens.probes import access_token_works, refresh, refresh_token_live
 from tokens.checksums import sha256_hex
@@ -116,7 +117,7 @@ def test_inside_a_transaction_validation_keeps_the_row_it_locked_for_the_save(br
 
     assert OAuth2Validator().validate_refresh_token(tokens["refresh_token"], web_app, request)
 
-    assert request.locked_refresh_token is request.refresh_token_instance
+    assert request_state(request).locked_refresh_token is request.refresh_token_instance
     assert request.refresh_token == tokens["refresh_token"]
     assert request.user == user
 
@@ -131,7 +132,7 @@ def test_outside_a_transaction_validation_locks_nothing_and_the_save_locks_inste
     request.scopes = ["openid", "profile"]
 
     assert validator.validate_refresh_token(tokens["refresh_token"], web_app, request)
-    assert request.locked_refresh_token is None
+    assert request_state(request).locked_refresh_token is None
     new = {"access_token": "new-access", "refresh_token": "new-refresh", "scope": "openid profile", "expires_in": 60}
     validator.save_bearer_token(new, request)
 

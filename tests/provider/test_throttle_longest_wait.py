@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.throttling import Limit, longest_retry_after, register_failure
+from provider.throttling import Limit, longest_retry_after, register_failure
 
 pytestmark = pytest.mark.django_db
 

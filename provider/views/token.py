@@ -8,11 +8,7 @@
   (DOT's stays "authorized", so every later poll minted a fresh token pair).
 """
 
-import base64
-import binascii
-import hashlib
 import json
-from urllib.parse import unquote_plus
 
 from django.core.cache import cache
 from django.db import transaction
@@ -23,10 +19,13 @@ from oauth2_provider.models import get_access_token_model, get_device_grant_mode
 from oauth2_provider.signals import app_authorized
 from oauth2_provider.views import RevokeTokenView as DOTRevokeTokenView
 from oauth2_provider.views import TokenView as DOTTokenView
-from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, OAuth2Error
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 from oauthlib.oauth2.rfc8628.errors import ExpiredTokenError, SlowDownError
 
-from token_cache.endpoint_reads import forget_issued_access_token, issued_access_token
+from provider.client_credentials import presented_by_http_request
+from provider.responses import no_store, oauth2_error_response
+from provider.state import token_request
+from tokens.checksums import sha256_hex
 
 CLIENT_CHALLENGE = 'Basic realm="oauth"'
 # RFC 8628 §3.5: each slow_down adds five seconds to the interval the client must keep.
@@ -40,25 +39,6 @@ def _with_client_challenge(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _error_response(error: OAuth2Error) -> HttpResponse:
-    response = HttpResponse(error.json, status=error.status_code, content_type="application/json")
-    response["Cache-Control"] = "no-store"
-    response["Pragma"] = "no-cache"
-    return response
-
-
-def presented_client_id(request: HttpRequest) -> str:
-    """The client_id a token request names, from HTTP Basic or the body, before anyone checks it."""
-    header = request.headers.get("Authorization", "")
-    if header[:6].lower() == "basic ":
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return ""
-        return unquote_plus(decoded.partition(":")[0])
-    return request.POST.get("client_id", "")
-
-
 class TokenView(DOTTokenView):
     """DOT's token endpoint with a Basic challenge on 401 and RFC 8628 device-code polling rules.
 
@@ -70,24 +50,26 @@ class TokenView(DOTTokenView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # One transaction for the whole exchange (see tokens.issuance): the claim of the code or refresh
         # token, the ID token, the tokens and the audit row commit together or not at all, so one of
-        # several concurrent redemptions wins and a failure half-way leaves no row behind. DOT's own
-        # savepoints inside it are skipped (accounts.token_transaction).
-        with transaction.atomic():
+        # several concurrent redemptions wins and a failure half-way leaves no row behind. token_request()
+        # opens the state the validator fills and this view reads back (provider.state).
+        with transaction.atomic(), token_request() as state:
+            self.request_state = state
             response = super().post(request, *args, **kwargs)
         return _with_client_challenge(response)
 
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        """DOT's method, with ``app_authorized`` given the saved token (token_cache.endpoint_reads)."""
-        forget_issued_access_token()
+        """DOT's method, with ``app_authorized`` given the token the validator saved (provider.state)."""
         _url, headers, body, status = self.create_token_response(request)
         if status == 200:
             raw_token = json.loads(body).get("access_token")
             if raw_token is not None:
-                checksum = hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
+                checksum = sha256_hex(raw_token)
+                issued = self.request_state.issued_access_token
                 # DOT's re-read stays the fallback for a response whose token was not saved just now.
-                token = issued_access_token(checksum) or get_access_token_model().objects.get(token_checksum=checksum)
-                app_authorized.send(sender=self, request=request, token=token)
+                if issued is None or issued.token_checksum != checksum:
+                    issued = get_access_token_model().objects.get(token_checksum=checksum)
+                app_authorized.send(sender=self, request=request, token=issued)
         response = HttpResponse(content=body, status=status)
         for name, value in headers.items():
             response[name] = value
@@ -95,8 +77,7 @@ class TokenView(DOTTokenView):
             # An OAuth2Error raised during DOT's token save (e.g. RFC 8707 invalid_target) comes back with
             # no headers at all; RFC 6749 §5.2 error bodies are JSON and, like every token response, no-store.
             response["Content-Type"] = "application/json"
-            response["Cache-Control"] = "no-store"
-            response["Pragma"] = "no-cache"
+            no_store(response)
         return response
 
     def device_flow_token_response(self, request: HttpRequest, device_code: str, *args, **kwargs) -> HttpResponse:
@@ -105,23 +86,21 @@ class TokenView(DOTTokenView):
         with transaction.atomic():
             device = model.objects.select_for_update().filter(device_code=device_code).first()
             # A code issued to another client is as good as unknown to this one (RFC 6749 §5.2).
-            if device is None or device.client_id != presented_client_id(request):
-                return _error_response(InvalidGrantError(description="Unknown device code."))
+            if device is None or device.client_id != presented_by_http_request(request).client_id:
+                return oauth2_error_response(InvalidGrantError(description="Unknown device code."))
             if device.is_expired():
-                return _error_response(ExpiredTokenError())
+                return oauth2_error_response(ExpiredTokenError())
             if device.status == model.AUTHORIZATION_PENDING and self._polled_too_fast(device):
                 device.interval += SLOW_DOWN_STEP_SECONDS
                 device.save(update_fields=["interval"])
                 # The longer interval counts from this poll on.
                 cache.set(self._poll_key(device), True, timeout=device.interval)
-                return _error_response(SlowDownError())
+                return oauth2_error_response(SlowDownError())
             response = super().device_flow_token_response(request, device_code, *args, **kwargs)
             if response.status_code == 200:
                 # One device code, one token response, like an authorization code (RFC 6749 §4.1.2).
                 device.delete()
-        response["Cache-Control"] = "no-store"
-        response["Pragma"] = "no-cache"
-        return response
+        return no_store(response)
 
     @staticmethod
     def _polled_too_fast(device) -> bool:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscoveryInfoView
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
-# Introspection is for resource servers holding a secret (accounts.introspection); a public client can't.
+# Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
 INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 # Entries of the RFC 8414 document that the OIDC one lacks and copies verbatim.
 SHARED_ENTRIES = (
@@ -64,6 +64,6 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         data["request_parameter_supported"] = False
         data["request_uri_parameter_supported"] = False
         data["claims_parameter_supported"] = False
-        # accounts.views.ConsentView honours prompt=consent (shows the page despite remembered consent).
+        # consent.views.ConsentView honours prompt=consent (shows the page despite remembered consent).
         data["prompt_values_supported"] = [*data["prompt_values_supported"], "consent"]
         return _json_response(data)

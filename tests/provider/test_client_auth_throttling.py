@@ -5,8 +5,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from accounts.oauth_validators import OAuth2Validator
 from audit.models import AuditEvent
+from provider.validator import OAuth2Validator
 from tests.factories import CLIENT_SECRET, MachineApplicationFactory
 from tests.flows import basic_auth, endpoint_request, form_post, token_request
 

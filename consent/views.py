@@ -1,0 +1,93 @@
+"""The authorization endpoint's consent page: DOT's AuthorizationView with narrowable and remembered consent."""
+
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.views import AuthorizationView
+from oauthlib.openid.connect.core.exceptions import ConsentRequired
+
+from audit.oauth_events import record_consent_decision
+from clients.models import Application
+from consent.forms import ConsentForm
+from consent.selectors import consent_covers
+from consent.services import consent_record
+from provider.authorization_response import with_issuer
+
+
+# The consent page holds a CSRF token and the signed scope list: no cache, shared or private, may keep it.
+@method_decorator(never_cache, name="dispatch")
+class ConsentView(AuthorizationView):
+    """DOT's authorization endpoint with a consent page the user can narrow, and remembered consent.
+
+    DOT shows its page on every request (REQUEST_APPROVAL_PROMPT = "force") unless an admin marked the
+    client trusted (``skip_authorization``). On top of that, a user who already approved this client for
+    every requested scope is not asked again, unless the client sends ``prompt=consent``; with
+    ``prompt=none`` and nothing remembered the answer is ``consent_required`` (OIDC Core §3.1.2.6).
+    """
+
+    form_class = ConsentForm
+
+    def get(self, request, *args, **kwargs):
+        if "approval_prompt" in request.GET:
+            # DOT's own parameter would let the client switch on DOT's token-based auto-approval and so
+            # bypass remembered consent and prompt=consent; unknown parameters are ignored (RFC 6749 §3.1).
+            request.GET = request.GET.copy()
+            del request.GET["approval_prompt"]
+        return super().get(request, *args, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        """DOT calls this when it is about to show the consent page: decide here whether the user must see it."""
+        if self.request.method != "GET" or "form" not in context:
+            return super().render_to_response(context, **response_kwargs)
+        prompt = set(self.request.GET.get("prompt", "").split())
+        application = context["application"]
+        if "consent" not in prompt and consent_covers(
+            user=self.request.user, application=application, scopes=context["scopes"]
+        ):
+            return self._approve_as_remembered(context["form"])
+        if "none" in prompt:
+            error = ConsentRequired(state=context.get("state"))
+            return self.error_response(OAuthToolkitError(error, redirect_uri=context["redirect_uri"]), application)
+        return super().render_to_response(context, **response_kwargs)
+
+    def _approve_as_remembered(self, form):
+        """Answer as if the user pressed Allow with every requested scope ticked, through the same form."""
+        data = {name: value for name, value in form.initial.items() if value is not None}
+        bound = self.get_form_class()(data={**data, "allow": True})
+        if not bound.is_valid():
+            return self.form_invalid(bound)
+        self.approved_silently = True
+        return self.form_valid(bound)
+
+    def form_valid(self, form):
+        approved = form.cleaned_data["scopes"]
+        if form.requested_scopes and not approved:
+            # Allowing with everything unticked grants nothing: treat it as Deny. (An empty scope would
+            # also make oauthlib fall back to the client's default scopes, which must never happen.)
+            form.cleaned_data["allow"] = False
+        form.cleaned_data["scope"] = " ".join(approved)
+        response = super().form_valid(form)
+        remembered = getattr(self, "approved_silently", False)
+        record_consent_decision(request=self.request, form=form, issued=bool(self.success_url), remembered=remembered)
+        approved_on_page = form.cleaned_data["allow"] and not getattr(self, "approved_silently", False)
+        if approved_on_page and self.success_url:
+            # DOT sets success_url only once the code was issued, so nothing is remembered for a failure.
+            consent_record(
+                user=self.request.user,
+                application=Application.objects.get(client_id=form.cleaned_data["client_id"]),
+                requested=form.requested_scopes,
+                approved=approved,
+            )
+        return response
+
+    def redirect(self, redirect_to, application):
+        # RFC 9207 §2: the issuer goes on error responses too (DOT adds it to successful ones only).
+        return super().redirect(with_issuer(redirect_to, self.request), application)
+
+    def form_invalid(self, form):
+        """The hidden fields only change if someone edits the page: refuse, never guess or widen."""
+        error = {
+            "error": "invalid_request",
+            "description": " ".join(str(message) for messages in form.errors.values() for message in messages),
+        }
+        return self.render_to_response({"error": error}, status=400)
