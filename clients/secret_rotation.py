@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 
+from audit.models import AuditEvent
+from audit.services import record_event
 from clients.models import Application, ClientSecretRotation
 
 DEFAULT_OVERLAP = timedelta(days=7)
@@ -29,11 +31,12 @@ def _hashed(stored_secret: str) -> str:
 
 @transaction.atomic
 def client_secret_rotate(
-    *, application: Application, rotated_by, overlap: timedelta = DEFAULT_OVERLAP
+    *, application: Application, rotated_by, overlap: timedelta = DEFAULT_OVERLAP, request=None
 ) -> tuple[str, ClientSecretRotation]:
     """Give ``application`` a new secret; return it in plain text (the only time it exists unhashed) and the record.
 
     The replaced secret keeps authenticating for ``overlap`` (zero: it stops now, for a leaked secret).
+    ``request``, when the rotation comes from a page, gives the audit event its address.
     """
     if not timedelta(0) <= overlap <= MAX_OVERLAP:
         raise SecretRotationError(f"The overlap must be between 0 and {MAX_OVERLAP.days} days.")
@@ -53,14 +56,31 @@ def client_secret_rotate(
     client.client_secret = plain  # DOT's ClientSecretField hashes it with CLIENT_SECRET_HASHER on save
     client.save(update_fields=["client_secret", "updated"])
     application.client_secret = client.client_secret
+    record_event(
+        event=AuditEvent.Event.CLIENT_SECRET_RESET,
+        request=request,
+        user=rotated_by,
+        application=client,
+        action="rotated",
+        overlap_seconds=int(overlap.total_seconds()),
+    )
     return plain, rotation
 
 
-def client_secret_retire(*, rotation: ClientSecretRotation, retired_by) -> bool:
+@transaction.atomic
+def client_secret_retire(*, rotation: ClientSecretRotation, retired_by, request=None) -> bool:
     """Stop accepting the secret ``rotation`` replaced; False when it had already stopped."""
     updated = ClientSecretRotation.objects.filter(
         pk=rotation.pk, retired_at__isnull=True, expires_at__gt=timezone.now()
     ).update(retired_at=timezone.now(), retired_by=retired_by)
+    if updated:
+        record_event(
+            event=AuditEvent.Event.CLIENT_SECRET_RESET,
+            request=request,
+            user=retired_by,
+            application=rotation.application,
+            action="previous secret retired",
+        )
     return bool(updated)
 
 

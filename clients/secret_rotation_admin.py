@@ -133,8 +133,10 @@ class SecretRotationAdminMixin(admin.ModelAdmin):
         form = SecretRotationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             overlap = timedelta(days=form.cleaned_data["overlap_days"])
-            plain_secret, rotation = client_secret_rotate(application=client, rotated_by=request.user, overlap=overlap)
-            # The admin history and audit trail get the fact of the rotation, never the secret.
+            plain_secret, rotation = client_secret_rotate(
+                application=client, rotated_by=request.user, overlap=overlap, request=request
+            )
+            # The admin history gets the fact of the rotation, never the secret (the service audits it).
             self.log_change(request, client, [{"changed": {"fields": ["client secret (rotated)"]}}])
             context = {
                 **self._page_context(request, client, gettext("New client secret")),
@@ -152,7 +154,7 @@ class SecretRotationAdminMixin(admin.ModelAdmin):
         client = self._changeable_client(request, object_id)
         rotation = get_object_or_404(ClientSecretRotation, pk=rotation_id, application=client)
         if request.method == "POST":
-            if client_secret_retire(rotation=rotation, retired_by=request.user):
+            if client_secret_retire(rotation=rotation, retired_by=request.user, request=request):
                 self.log_change(request, client, [{"changed": {"fields": ["previous client secret (retired)"]}}])
                 messages.success(request, gettext("The replaced secret no longer works. Only the current one does."))
             else:

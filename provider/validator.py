@@ -47,11 +47,12 @@ from provider.state import open_state, request_state
 from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.selectors import access_token_cached, application_cached
 from tokens import issuance
+from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
 from tokens.rotation import refresh_token_retire
-from tokens.selectors import live_token_type, refresh_token_presented, token_family_of
-from tokens.services import token_family_revoke
+from tokens.selectors import live_token_type, refresh_token_presented
+from tokens.services import token_family_revoke, token_revoke
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +243,7 @@ class OAuth2Validator(DOTOAuth2Validator):
             if grace_expired or not get_access_token_model().objects.filter(source_refresh_token=rt).exists():
                 if oauth2_settings.REFRESH_TOKEN_REUSE_PROTECTION and rt.token_family:
                     # RFC 9700 §4.14.2: a spent refresh token presented again revokes its whole family.
-                    refresh_token_model.revoke_family(rt.token_family)
+                    token_family_revoke(family_id=rt.token_family)
                 record_refresh_reuse(request=request, refresh_token=rt)
                 return False
         else:
@@ -416,13 +417,9 @@ class OAuth2Validator(DOTOAuth2Validator):
     def revoke_token(self, token, token_type_hint, request: Request, *args, **kwargs) -> None:
         """Revoking a refresh or access token ends its whole grant (RFC 7009 §2.1), even mid-rotation.
 
-        DOT revokes just the presented refresh token; a rotation that committed a moment earlier
-        would leave its new pair alive. The family is revoked under a lock instead (tokens.services).
+        DOT revokes just the presented token; a rotation that committed a moment earlier would leave
+        its new pair alive. The revocation service ends the token's family under a lock instead.
         """
         token_type = live_token_type(raw_token=token, application=request.client)
-        family_id = token_family_of(raw_token=token, application=request.client)
-        if family_id is None:
-            super().revoke_token(token, token_type_hint, request, *args, **kwargs)
-        else:
-            token_family_revoke(family_id=family_id)
+        token_revoke(checksum=sha256_hex(token), application=request.client)
         record_revocation(request=request, raw_token=token, token_type=token_type)

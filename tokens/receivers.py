@@ -5,7 +5,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oauth2_provider.settings import oauth2_settings
 
-from tokens.services import application_tokens_revoke, user_tokens_revoke
+from tokens.services import tokens_revoke
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="tokens.revoke_user_tokens")
@@ -20,11 +20,11 @@ def revoke_tokens_of_changed_account(sender, instance, created: bool, **kwargs) 
     if created:
         return
     if not instance.is_active or getattr(instance, "_password", None) is not None:
-        user_tokens_revoke(user=instance)
+        tokens_revoke(user=instance)
 
 
 @receiver(post_save, sender=oauth2_settings.APPLICATION_MODEL, dispatch_uid="tokens.revoke_client_tokens")
 def revoke_tokens_of_disabled_client(sender, instance, created: bool, **kwargs) -> None:
     """Disabling a client revokes its tokens, so re-enabling it later does not bring them back."""
     if not created and not instance.is_active:
-        application_tokens_revoke(application=instance)
+        tokens_revoke(application=instance)

@@ -62,11 +62,10 @@ def refresh_chain_started_at(*, refresh_token) -> datetime:
     return oldest or refresh_token.created
 
 
-def token_family_of(*, raw_token: str, application) -> uuid.UUID | None:
-    """The refresh-token family a presented refresh or access token of ``application`` belongs to."""
+def token_family_of(*, checksum: str, application) -> uuid.UUID | None:
+    """The refresh-token family the refresh or access token of ``application`` with ``checksum`` belongs to."""
     if getattr(application, "pk", None) is None:
         return None
-    checksum = sha256_hex(raw_token)
     refresh_tokens = get_refresh_token_model().objects.filter(application=application, token_family__isnull=False)
     family = refresh_tokens.filter(token_checksum=checksum).values_list("token_family", flat=True).first()
     if family is None:

@@ -1,10 +1,19 @@
-"""Revocation that spans several token models: one family, one user's tokens, one client's tokens."""
+"""THE revocation service: every path that ends tokens ends them here.
+
+The revocation endpoint, a user withdrawing an app, an admin's "revoke" actions, deactivation and
+password changes, a disabled client, a replayed code and a reused refresh token all call one of the
+functions below, so each guarantees the same thing: the grant's codes, refresh tokens and access
+tokens end together (RFC 7009 §2.1), spent refresh tokens stay as tombstones so reuse is still
+detected (RFC 9700 §4.14.2), and a rotation racing the revocation cannot leave a live pair behind.
+"""
 
 import uuid
 
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
+
+from tokens.selectors import token_family_of
 
 
 @transaction.atomic
@@ -16,30 +25,23 @@ def token_family_revoke(*, family_id: uuid.UUID) -> None:
     refresh token revoked (tokens.issuance refuses it).
     """
     refresh_token_model = get_refresh_token_model()
-    list(
-        refresh_token_model.objects.select_for_update()
-        .filter(token_family=family_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    live = refresh_token_model.objects.select_for_update().filter(token_family=family_id)
+    list(live.order_by("pk").values_list("pk", flat=True))
     refresh_token_model.revoke_family(family_id)
     # A client without the refresh grant got only an access token, which no refresh token points at.
     get_access_token_model().objects.filter(token_family_origin__id=family_id).delete()
 
 
 @transaction.atomic
-def user_tokens_revoke(*, user) -> None:
-    """Revoke every code, refresh token and access token ``user`` holds, for every client."""
-    _revoke(filters={"user": user})
+def tokens_revoke(*, user=None, application=None) -> None:
+    """Revoke every code, refresh token and access token of ``user``, of ``application``, or of both together.
 
-
-@transaction.atomic
-def application_tokens_revoke(*, application) -> None:
-    """Revoke every code, refresh token and access token issued to ``application``."""
-    _revoke(filters={"application": application})
-
-
-def _revoke(*, filters: dict) -> None:
+    Refresh tokens are marked revoked (kept, so a stolen one presented later is recognised as reuse);
+    codes and access tokens are deleted.
+    """
+    filters = {key: value for key, value in (("user", user), ("application", application)) if value is not None}
+    if not filters:
+        raise ValueError("tokens_revoke needs a user, an application or both.")
     refresh_token_model = get_refresh_token_model()
     get_grant_model().objects.filter(**filters).delete()
     # Lock, then update and delete in later statements: a rotation that held a lock commits first,
@@ -49,3 +51,33 @@ def _revoke(*, filters: dict) -> None:
     now = timezone.now()
     refresh_token_model.objects.filter(revoked__isnull=True, **filters).update(revoked=now, updated=now)
     get_access_token_model().objects.filter(**filters).delete()
+
+
+def token_revoke(*, checksum: str, application) -> None:
+    """Revoke the grant the token with ``checksum`` (``tokens.checksums.sha256_hex`` of its value) belongs to.
+
+    The revocation endpoint (RFC 7009) passes what a client presents; the admin's actions the rows an
+    admin picked.
+
+    A token with lineage ends its whole family, even mid-rotation. One without (a client-credentials
+    access token, or a chain issued before families were recorded) ends alone, with its bound refresh
+    or access token. A token of another client, or none at all, is left alone: RFC 7009 §2.2 answers
+    200 either way.
+    """
+    if getattr(application, "pk", None) is None:
+        return
+    family_id = token_family_of(checksum=checksum, application=application)
+    if family_id is not None:
+        token_family_revoke(family_id=family_id)
+        return
+    access_tokens = get_access_token_model().objects.filter(application=application)
+    refresh_tokens = get_refresh_token_model().objects.filter(application=application, revoked__isnull=True)
+    now = timezone.now()
+    with transaction.atomic():
+        bound_access_tokens = refresh_tokens.filter(token_checksum=checksum).values_list("access_token", flat=True)
+        access_tokens.filter(pk__in=list(bound_access_tokens)).delete()
+        refresh_tokens.filter(token_checksum=checksum).update(revoked=now, updated=now, access_token=None)
+        # An access token revokes the refresh token bound to it too: alone, that one would mint a new one.
+        bound = refresh_tokens.filter(access_token__token_checksum=checksum)
+        bound.update(revoked=now, updated=now, access_token=None)
+        access_tokens.filter(token_checksum=checksum).delete()

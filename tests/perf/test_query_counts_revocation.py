@@ -3,8 +3,8 @@
 The client comes from token_cache (the code flow that issued the token filled it). Then: audit's check
 of what was presented; tokens' lookup of the family (by refresh token, then by access token); the
 family revoked under a lock (tokens.services: lock, bulk revoke, delete of the access token with the SET
-NULL of its refresh token's pointer; the token family keeps only its id, so it needs none) in savepoints;
-DOT's own lookup afterwards; the audit row.
+NULL of its refresh token's pointer; the token family keeps only its id, so it needs none) in savepoints,
+all through the one revocation service (tokens.services.token_revoke); the audit row.
 """
 
 import pytest
