@@ -26,15 +26,14 @@ from api.serializers import (
     SharedNoteSerializer,
 )
 from api.throttling import TOKEN_THROTTLES, SharedLinkRateThrottle
+from provider.responses import no_store
 
 
 class NoStoreMixin:
     """Responses carry a user's data (or a refusal about it): no browser or shared cache may keep them."""
 
     def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = "no-store"
-        return response
+        return no_store(super().finalize_response(request, response, *args, **kwargs))
 
 
 # ME

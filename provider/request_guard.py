@@ -4,8 +4,10 @@ At the OAuth/OIDC endpoints and the sign-in page, a request is refused with ``in
 a parameter
 
 * is repeated (RFC 6749 §3.1 and §3.2: "parameters MUST NOT be included more than once"; only RFC 8707's
-  ``resource`` may repeat). DOT reads form bodies through ``QueryDict``, which keeps the last value and
-  hides the repetition from oauthlib, so ``grant_type=a&grant_type=b`` was silently accepted;
+  ``resource`` may repeat), unless oauthlib checks that parameter itself at that endpoint (it refuses
+  ``client_id``, ``grant_type``, ``scope``... with ``invalid_request``, once provider.backend passes it
+  every value): the guard covers what oauthlib leaves unchecked (``code``, ``code_verifier``,
+  ``refresh_token``, ``token``, every parameter of the refresh grant...);
 * is not UTF-8 or has broken percent-encoding (RFC 6749 Appendix B). Django decodes with replacement
   characters and oauthlib raised ValueError (a 500) on ``%zz`` at the authorization endpoint;
 * holds a NUL or other control character (no OAuth value has one; NUL breaks PostgreSQL text);
@@ -26,9 +28,11 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+
+from provider.responses import protocol_error
 
 # URL names (namespace oauth2_provider, except "login") whose parameters are checked.
 JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info"}
@@ -37,6 +41,20 @@ PAGE_ENDPOINTS = {"authorize", "rp-initiated-logout"}
 SIGN_IN_PAGES = {"login"}
 # RFC 8707 §2: "resource" may be sent several times, one per target resource.
 REPEATABLE = {"resource"}
+# What oauthlib refuses to see twice itself ("Duplicate <name> parameter."), by endpoint and, at the token
+# endpoint, by grant type (the last grant_type sent: oauthlib reads that one). Read from oauthlib 3.3's
+# validate_*_request methods; tests/provider/test_repeated_parameters.py checks each is really refused.
+OAUTHLIB_REFUSES_REPEATED = {
+    "authorize": {"client_id", "response_type", "redirect_uri", "scope", "state"},
+    "device-authorization": {"client_id", "scope"},
+}
+OAUTHLIB_REFUSES_REPEATED_BY_GRANT = {
+    "authorization_code": {"client_id", "grant_type", "redirect_uri"},
+    "client_credentials": {"grant_type", "scope"},
+    "password": {"grant_type", "username", "password", "scope"},
+    # Not the device_code grant: provider.views.token answers a device-code poll (unknown, expired,
+    # too fast) before oauthlib sees it, so repeats there are the guard's to refuse.
+}
 # The consent page posts our own form, where several scope checkboxes share a name: only its query is
 # checked for repetition; its body is still checked for encoding, control characters and size.
 OWN_FORM_POSTS = {"authorize"}
@@ -68,8 +86,22 @@ def _pairs(raw: bytes, *, where: str) -> list[tuple[str, str]]:
         raise MalformedRequest(_("The %(where)s is not valid UTF-8.") % {"where": where}) from error
 
 
-def check_parameters(pairs: list[tuple[str, str]], *, where: str, allow_repeats: bool) -> None:
-    """Raise MalformedRequest for a repeated, oversized or control-character parameter."""
+def left_to_oauthlib(url_name: str, pairs: list[tuple[str, str]]) -> set[str]:
+    """The parameters whose repetition oauthlib refuses itself for this request to ``url_name``."""
+    if url_name == "token":
+        grant_types = [value for name, value in pairs if name == "grant_type"]
+        return OAUTHLIB_REFUSES_REPEATED_BY_GRANT.get(grant_types[-1], set()) if grant_types else set()
+    return OAUTHLIB_REFUSES_REPEATED.get(url_name, set())
+
+
+def check_parameters(
+    pairs: list[tuple[str, str]],
+    *,
+    where: str,
+    allow_repeats: bool,
+    repeats_checked_later: frozenset | set = frozenset(),
+) -> None:
+    """Raise MalformedRequest for a repeated (unless checked later), oversized or control-character parameter."""
     limit = settings.REQUEST_GUARD_MAX_VALUE_LENGTH
     seen: set[str] = set()
     for name, value in pairs:
@@ -80,7 +112,7 @@ def check_parameters(pairs: list[tuple[str, str]], *, where: str, allow_repeats:
             raise MalformedRequest(
                 _("Parameter %(name)r is longer than %(limit)d characters.") % {"name": shown, "limit": limit}
             )
-        if name in seen and not allow_repeats and name not in REPEATABLE:
+        if name in seen and not allow_repeats and name not in REPEATABLE and name not in repeats_checked_later:
             raise MalformedRequest(
                 _("Parameter %(name)r is included more than once (RFC 6749 §3.1).") % {"name": shown}
             )
@@ -93,9 +125,12 @@ def check_request(request: HttpRequest, url_name: str) -> None:
     """Raise MalformedRequest when ``request`` to the endpoint ``url_name`` is not well-formed."""
     raw_query = request.META.get("QUERY_STRING", "")
     query = _pairs(raw_query.encode("latin-1", "replace"), where="query")
-    check_parameters(query, where="query", allow_repeats=False)
     if request.method != "POST":
+        check_parameters(
+            query, where="query", allow_repeats=False, repeats_checked_later=left_to_oauthlib(url_name, query)
+        )
         return
+    check_parameters(query, where="query", allow_repeats=False)
     try:
         # Both bounded by DATA_UPLOAD_MAX_MEMORY_SIZE / _NUMBER_FIELDS; parsed here so that a body over a
         # limit is this 400, not an exception inside the view.
@@ -108,7 +143,12 @@ def check_request(request: HttpRequest, url_name: str) -> None:
     if body:
         _pairs(body, where="request body")  # strict UTF-8 and percent-encoding, which QueryDict forgives
     pairs = [(name, value) for name, values in form.lists() for value in values]
-    check_parameters(pairs, where="request body", allow_repeats=url_name in OWN_FORM_POSTS)
+    check_parameters(
+        pairs,
+        where="request body",
+        allow_repeats=url_name in OWN_FORM_POSTS,
+        repeats_checked_later=left_to_oauthlib(url_name, pairs),
+    )
 
 
 def check_api_request(request: HttpRequest) -> None:
@@ -127,10 +167,7 @@ def client_id_is_malformed(client_id: str) -> bool:
 
 def _refusal(request: HttpRequest, description: str, *, as_json: bool) -> HttpResponse:
     if as_json:
-        response = JsonResponse({"error": "invalid_request", "error_description": description}, status=400)
-        response["Cache-Control"] = "no-store"
-        response["Pragma"] = "no-cache"
-        return response
+        return protocol_error("invalid_request", description)
     context = {"error": {"error": "invalid_request", "description": description}}
     return TemplateResponse(request, "request_guard/bad_request.html", context, status=400)
 

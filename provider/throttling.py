@@ -23,12 +23,13 @@ from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from audit.models import AuditEvent
 from audit.request_meta import client_ip
 from audit.services import record_event
+from provider.responses import NO_STORE_HEADERS, protocol_json
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class ClientAuthThrottled(OAuth2Error):
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after), "Cache-Control": "no-store", "Pragma": "no-cache"}
+        return {"Retry-After": str(self.retry_after), **NO_STORE_HEADERS}
 
 
 def presented_client_id(request: Any) -> str:
@@ -210,10 +211,7 @@ class ClientAuthThrottleMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if not isinstance(exception, ClientAuthThrottled):
             return None
-        response = JsonResponse(dict(exception.twotuples), status=exception.status_code)
-        for header, value in exception.headers.items():
-            response[header] = value
-        return response
+        return protocol_json(dict(exception.twotuples), status=exception.status_code, headers=exception.headers)
 
 
 # SIGN-IN

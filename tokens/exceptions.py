@@ -4,6 +4,8 @@ import uuid
 
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
+from provider.responses import NO_STORE_HEADERS
+
 
 class _RaisedFromSave(InvalidGrantError):
     """An invalid_grant raised from the token save, where oauthlib does not add its JSON response headers."""
@@ -11,7 +13,7 @@ class _RaisedFromSave(InvalidGrantError):
     @property
     def headers(self) -> dict[str, str]:
         # DOT answers an error escaping create_token_response with these headers only (RFC 6749 §5.1-5.2).
-        return {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}
+        return {"Content-Type": "application/json", **NO_STORE_HEADERS}
 
 
 class CodeAlreadyRedeemed(_RaisedFromSave):

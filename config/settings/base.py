@@ -268,6 +268,8 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "clients.scopes.ApplicationScopes",
     "OAUTH2_VALIDATOR_CLASS": "provider.validator.OAuth2Validator",
     "OAUTH2_SERVER_CLASS": "provider.server.Server",
+    # Every repeated body value reaches oauthlib, whose duplicate-parameter checks then apply (provider.backend).
+    "OAUTH2_BACKEND_CLASS": "provider.backend.OAuthLibCore",
     "APPLICATION_ADMIN_CLASS": "clients.admin.ApplicationAdmin",
     "ACCESS_TOKEN_ADMIN_CLASS": "clients.admin.AccessTokenAdmin",
     "REFRESH_TOKEN_ADMIN_CLASS": "clients.admin.RefreshTokenAdmin",

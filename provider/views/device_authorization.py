@@ -1,8 +1,11 @@
 """The device authorization endpoint (RFC 8628 §3.1), held to each client's grants and allowed scopes."""
 
+from django.http import HttpRequest, HttpResponse
 from oauth2_provider.views import DeviceAuthorizationView as DOTDeviceAuthorizationView
 from oauthlib.oauth2 import DeviceApplicationServer
 from oauthlib.oauth2.rfc6749 import errors, utils
+
+from provider.responses import no_store
 
 DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -26,6 +29,12 @@ class DeviceAuthorizationServer(DeviceApplicationServer):
 
 
 class DeviceAuthorizationView(DOTDeviceAuthorizationView):
-    """DOT's device authorization view driving :class:`DeviceAuthorizationServer`."""
+    """DOT's device authorization view driving :class:`DeviceAuthorizationServer`, never cached.
+
+    The answer holds a live device code (RFC 8628 §3.2 shows it sent with ``Cache-Control: no-store``).
+    """
 
     server_class = DeviceAuthorizationServer
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return no_store(super().post(request, *args, **kwargs))

@@ -16,6 +16,7 @@ from oauth2_provider.views import IntrospectTokenView as DOTIntrospectTokenView
 from oauth2_provider.www_authenticate import build_bearer_challenge, challenge_status
 from oauthlib.common import Request as OAuthlibRequest
 
+from provider.responses import no_store, protocol_error
 from token_cache.selectors import access_token_by_value
 
 INTROSPECTION_SCOPE = "introspection"
@@ -44,16 +45,13 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             response = JsonResponse(error, status=challenge_status(error))
             response["WWW-Authenticate"] = build_bearer_challenge(request, error, resource_metadata_url=None)
         else:
-            response = JsonResponse(
-                {
-                    "error": "invalid_client",
-                    "error_description": "Authenticate as a resource server allowed to introspect tokens.",
-                },
+            response = protocol_error(
+                "invalid_client",
+                "Authenticate as a resource server allowed to introspect tokens.",
                 status=401,
+                headers={"WWW-Authenticate": 'Basic realm="token introspection"'},
             )
-            response["WWW-Authenticate"] = 'Basic realm="token introspection"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return no_store(response)
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         token_value = request.POST.get("token")
@@ -62,9 +60,7 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         else:
             response = JsonResponse(self._description(request, token_value))
         # The answer describes a live credential: no cache may keep it (as for token responses).
-        response["Cache-Control"] = "no-store"
-        response["Pragma"] = "no-cache"
-        return response
+        return no_store(response)
 
     @staticmethod
     def _description(request: HttpRequest, token_value: str) -> dict:

@@ -8,6 +8,8 @@ logs, browser history and Referer headers (RFC 9700 §4.3.2).
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from oauth2_provider.views import UserInfoView as DOTUserInfoView
 
+from provider.responses import no_store
+
 
 class UserInfoView(DOTUserInfoView):
     """DOT's userinfo view: header (or form body) tokens only, and never cached."""
@@ -18,8 +20,7 @@ class UserInfoView(DOTUserInfoView):
         else:
             response = super()._create_userinfo_response(request)
         # Personal data: no shared or browser cache may keep it.
-        response["Cache-Control"] = "no-store"
-        return response
+        return no_store(response)
 
     @staticmethod
     def _query_token_refusal(request: HttpRequest) -> HttpResponse:
