@@ -1,8 +1,9 @@
-"""Brute-force throttles: failure counters shared by every app process, and the limits that block guessing.
+"""The provider's brute-force policy: failure counters shared by every app process, and the limits that block guessing.
 
-Two things are guarded (OWASP ASVS 5 V6.3.1 for sign-in, V10.4 for client authentication):
+What is guarded, each per subject and per IP (OWASP ASVS 5 V6.3.1, V10.4; RFC 8628 §5.1):
 
 * client authentication at the token, revocation and introspection endpoints, per client_id and per IP;
+* user codes typed on the device verification page, per signed-in user and per IP;
 * sign-in on /accounts/login/ (and the legacy password grant), per account name and per IP.
 
 After ``max_failures`` failures within ``window`` seconds the subject is blocked for ``window`` seconds,
@@ -47,6 +48,15 @@ def client_auth_limits() -> tuple[Limit, Limit]:
     return (
         Limit("client-auth:client", settings.OAUTH_CLIENT_AUTH_MAX_FAILURES, window),
         Limit("client-auth:ip", settings.OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP, window),
+    )
+
+
+def device_code_limits() -> tuple[Limit, Limit]:
+    """The per-user and per-IP limits on wrong device user codes, read from settings at call time."""
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    return (
+        Limit("device-code:user", settings.DEVICE_CODE_MAX_FAILURES_PER_USER, window),
+        Limit("device-code:ip", settings.DEVICE_CODE_MAX_FAILURES_PER_IP, window),
     )
 
 
@@ -212,6 +222,25 @@ class ClientAuthThrottleMiddleware:
         if not isinstance(exception, ClientAuthThrottled):
             return None
         return protocol_json(dict(exception.twotuples), status=exception.status_code, headers=exception.headers)
+
+
+# DEVICE USER CODES
+# ------------------------------------------------------------------------------
+def _device_code_subjects(request: HttpRequest) -> tuple[tuple[Limit, str], tuple[Limit, str | None]]:
+    per_user, per_ip = device_code_limits()
+    return (per_user, str(request.user.pk)), (per_ip, client_ip(request))
+
+
+def device_code_retry_after(request: HttpRequest) -> int:
+    """Seconds until this signed-in user and address may enter a user code again (0 when not blocked)."""
+    return longest_retry_after(*_device_code_subjects(request))
+
+
+def device_code_failed(request: HttpRequest) -> None:
+    """Count a wrong user code against the signed-in user and the address."""
+    for limit, subject in _device_code_subjects(request):
+        if register_failure(limit, subject):
+            _throttle_triggered(request, limit)
 
 
 # SIGN-IN

@@ -1,6 +1,5 @@
 """The pages a person uses to approve a device (RFC 8628 §3.3): enter the code, then allow or deny."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from oauth2_provider.scopes import get_scopes_backend
@@ -8,8 +7,7 @@ from oauth2_provider.views import DeviceConfirmView as DOTDeviceConfirmView
 from oauth2_provider.views import DeviceUserCodeView as DOTDeviceUserCodeView
 from oauth2_provider.views.device import DeviceGrantForm
 
-from audit.request_meta import client_ip
-from provider.throttling import Limit, longest_retry_after, register_failure
+from provider.throttling import device_code_failed, device_code_retry_after
 
 # What people type around a code read off a screen: spaces, a dash between the halves.
 _CODE_SEPARATORS = str.maketrans("", "", " -\t")
@@ -18,15 +16,6 @@ _CODE_SEPARATORS = str.maketrans("", "", " -\t")
 def normalise_user_code(typed: str) -> str:
     """The user code as stored: DOT's codes are upper-case base32hex with no separator."""
     return typed.translate(_CODE_SEPARATORS).upper()
-
-
-def device_code_limits() -> tuple[Limit, Limit]:
-    """The per-user and per-IP limits on wrong user codes, read from settings at call time."""
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    return (
-        Limit("device-code:user", settings.DEVICE_CODE_MAX_FAILURES_PER_USER, window),
-        Limit("device-code:ip", settings.DEVICE_CODE_MAX_FAILURES_PER_IP, window),
-    )
 
 
 class UserCodeForm(DeviceGrantForm):
@@ -40,12 +29,8 @@ class UserCodeForm(DeviceGrantForm):
         self.request = request
         super().__init__(*args, **kwargs)
 
-    def _subjects(self) -> list[tuple[Limit, str]]:
-        user_limit, ip_limit = device_code_limits()
-        return [(user_limit, str(self.request.user.pk)), (ip_limit, client_ip(self.request))]
-
     def clean_user_code(self) -> str:
-        wait = longest_retry_after(*self._subjects())
+        wait = device_code_retry_after(self.request)
         if wait:
             raise ValidationError(
                 _("Too many wrong codes. Try again in %(minutes)d minutes.") % {"minutes": max(1, -(-wait // 60))},
@@ -56,8 +41,7 @@ class UserCodeForm(DeviceGrantForm):
             return super().clean_user_code()
         except ValidationError as error:
             if error.code == "incorrect_user_code":
-                for limit, subject in self._subjects():
-                    register_failure(limit, subject)
+                device_code_failed(self.request)
             raise
 
 
