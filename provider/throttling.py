@@ -13,14 +13,11 @@ sees the same counts. The window is fixed, not sliding: a simple counter with a 
 every cache backend supports.
 """
 
-import base64
-import binascii
 import hashlib
 import math
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
@@ -30,6 +27,7 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from audit.models import AuditEvent
 from audit.request_meta import client_ip
 from audit.services import record_event
+from provider.client_credentials import presented_by_oauthlib_request
 from provider.responses import NO_STORE_HEADERS, protocol_json
 
 
@@ -162,27 +160,9 @@ class ClientAuthThrottled(OAuth2Error):
         return {"Retry-After": str(self.retry_after), **NO_STORE_HEADERS}
 
 
-def presented_client_id(request: Any) -> str:
-    """The client_id a client authenticating ``request`` (an oauthlib Request) claims, or ''.
-
-    Read from HTTP Basic (RFC 6749 §2.3.1, form-encoded inside base64) or the body's client_id. A request
-    presenting no client credentials at all (e.g. a bearer token at the introspection endpoint) gives ''.
-    """
-    authorization = (getattr(request, "headers", None) or {}).get("HTTP_AUTHORIZATION", "")
-    scheme, _, credentials = authorization.partition(" ")
-    if scheme == "Basic" and credentials:
-        try:
-            decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
-        except (binascii.Error, ValueError):
-            return ""
-        client_id, separator, _secret = decoded.partition(":")
-        return unquote_plus(client_id) if separator else ""
-    return str(getattr(request, "client_id", None) or "")
-
-
 def check_client_auth_allowed(request: Any) -> None:
     """Raise ClientAuthThrottled when the presented client_id or the caller's IP is blocked."""
-    client_id = presented_client_id(request)
+    client_id = presented_by_oauthlib_request(request).client_id
     if not client_id:
         return
     per_client, per_ip = client_auth_limits()
@@ -194,7 +174,7 @@ def check_client_auth_allowed(request: Any) -> None:
 
 def client_auth_failed(request: Any) -> None:
     """Count a failed client authentication against the client_id and the IP, and audit it."""
-    client_id = presented_client_id(request)
+    client_id = presented_by_oauthlib_request(request).client_id
     if not client_id:
         return
     ip = client_ip(request)
