@@ -1,0 +1,82 @@
+"""The project's own settings: one namespaced dict, ``IDP``, read through ``idp_settings``, as DOT and DRF do.
+
+``config/settings/base.py`` fills ``IDP`` from the environment; everything else reads
+``idp_settings.NAME``. Values are looked up once and kept (a plain attribute read on the hot path),
+and forgotten whenever ``IDP`` changes (``setting_changed``: tests override it by assigning a whole
+new dict, as with ``OAUTH2_PROVIDER``). An unknown key is a start-up error (provider.checks), so a
+typo cannot silently leave a default in force.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS: dict[str, Any] = {
+    # provider.request_guard: the longest single protocol parameter value accepted.
+    "REQUEST_GUARD_MAX_VALUE_LENGTH": 8192,
+    # provider.throttling: failures within the window before a client_id / IP is blocked for the window.
+    "CLIENT_AUTH_MAX_FAILURES": 20,
+    "CLIENT_AUTH_MAX_FAILURES_PER_IP": 50,
+    "CLIENT_AUTH_WINDOW_SECONDS": 300,
+    # provider.throttling: wrong device user codes per signed-in user / IP within the window.
+    "DEVICE_CODE_MAX_FAILURES_PER_USER": 10,
+    "DEVICE_CODE_MAX_FAILURES_PER_IP": 30,
+    "DEVICE_CODE_WINDOW_SECONDS": 900,
+    # The cache alias the counters live in: it must be shared by every app process (provider.checks).
+    "THROTTLE_CACHE_ALIAS": "default",
+    # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+    "CLIENT_IP_TRUSTED_PROXIES": 0,
+    # tokens.lifetimes: a refresh chain ends this long after its first token, however often rotated.
+    "REFRESH_ABSOLUTE_SECONDS": 30 * 24 * 3600,
+    # clients.redirect_uris: http loopback redirect URIs for confidential clients (development only).
+    "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": False,
+    # token_cache: per-process cache of validated bearer tokens, kept in step by the invalidation feed.
+    "TOKEN_CACHE_ENABLED": True,
+    "TOKEN_CACHE_POLL_SECONDS": 0.5,
+    "TOKEN_CACHE_MAX_AGE_SECONDS": 300.0,
+    "TOKEN_CACHE_MAX_ENTRIES": 20000,
+    # config.database_outage: Retry-After while the database is unreachable.
+    "DATABASE_OUTAGE_RETRY_AFTER_SECONDS": 5,
+}
+
+
+class IdpSettings:
+    """``settings.IDP`` over ``DEFAULTS``, read as attributes and cached until ``IDP`` changes."""
+
+    def __init__(self, defaults: dict[str, Any] | None = None):
+        self.defaults = DEFAULTS if defaults is None else defaults
+        self._cached: set[str] = set()
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        return getattr(settings, "IDP", {})
+
+    def unknown_keys(self) -> list[str]:
+        """Keys in ``settings.IDP`` that no part of the project reads (for provider.checks)."""
+        return sorted(set(self.user_settings) - set(self.defaults))
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.defaults:
+            raise AttributeError(f"Invalid IDP setting: {name!r}")
+        value = self.user_settings.get(name, self.defaults[name])
+        # Kept as an instance attribute: later reads never reach __getattr__ again.
+        setattr(self, name, value)
+        self._cached.add(name)
+        return value
+
+    def reload(self) -> None:
+        """Forget every value read, so the next read sees the current ``settings.IDP``."""
+        for name in self._cached:
+            delattr(self, name)
+        self._cached.clear()
+
+
+idp_settings = IdpSettings()
+
+
+@receiver(setting_changed, dispatch_uid="provider.settings.reload")
+def _reload_idp_settings(*, setting: str, **kwargs) -> None:
+    if setting == "IDP":
+        idp_settings.reload()
