@@ -6,7 +6,6 @@ from oauth2_provider.models import get_access_token_model, get_refresh_token_mod
 
 from tests.flows import token_request, tokens_for
 from tests.tokens.probes import access_token_stored, access_token_works, refresh, refresh_token_live
-from tokens import rotation
 from tokens.checksums import sha256_hex
 from tokens.models import TokenFamily
 
@@ -104,22 +103,6 @@ def test_the_old_access_token_is_refused_at_once_by_the_process_that_rotated_it(
     refresh(http, web_app, first["refresh_token"])
 
     assert not access_token_works(http, first["access_token"])
-
-
-def test_if_anything_else_refers_to_access_tokens_django_deletes_the_old_one(browser, client, web_app, monkeypatch):
-    monkeypatch.setattr(rotation, "_only_the_refresh_token_refers_to", lambda model: False)
-    first = tokens_for(browser, client, web_app)
-
-    second = refresh(client, web_app, first["refresh_token"])
-
-    assert second.status_code == 200
-    assert not access_token_stored(first["access_token"])
-    assert stored_refresh_token(first["refresh_token"]).revoked is not None
-
-
-def test_only_the_refresh_token_needs_updating_when_an_access_token_is_deleted():
-    # A new model referring to access tokens must make rotation fall back to Django's collector.
-    assert rotation._only_the_refresh_token_refers_to(get_access_token_model())
 
 
 def test_with_rotation_off_dot_keeps_the_refresh_token_and_renews_its_access_token(browser, client, web_app, settings):
