@@ -100,7 +100,7 @@ def test_revoking_an_unknown_token_records_nothing(client, web_app):
     assert not AuditEvent.objects.filter(event=Event.TOKEN_REVOKED).exists()
 
 
-def test_replaying_a_redeemed_code_records_the_replay(browser, client, user, web_app):
+def test_replaying_a_redeemed_code_records_the_replay(browser, client, user, web_app, caplog):
     code, verifier = obtain_code(browser, web_app)
     assert exchange_code(client, web_app, code, verifier).status_code == 200
 
@@ -110,6 +110,9 @@ def test_replaying_a_redeemed_code_records_the_replay(browser, client, user, web
     event = AuditEvent.objects.get(event=Event.CODE_REPLAY_DETECTED)
     assert (event.user, event.application) == (user, web_app)
     assert code not in str(event.details)
+    # The detail says the tokens were revoked; it is kept, not dropped as if it named a credential.
+    assert event.details["tokens_revoked"] is True
+    assert "dropped" not in caplog.text
 
 
 def test_a_refresh_token_spent_during_a_concurrent_refresh_records_reuse(user, web_app):
