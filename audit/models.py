@@ -1,5 +1,6 @@
 """The audit event: one row per security-relevant thing that happened, never changed afterwards."""
 
+import pgtrigger
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -51,8 +52,8 @@ class AuditEvent(models.Model):
 
     created = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices, db_index=True)
-    # SET_NULL keeps the event when the account or client is deleted; the PostgreSQL trigger allows
-    # exactly that change and nothing else (see migration 0002).
+    # SET_NULL keeps the event when the account or client is deleted; the PostgreSQL triggers allow
+    # exactly that change and nothing else (Meta.triggers).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -83,6 +84,24 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["event", "-created"], name="audit_event_type_time")]
+        # The methods below refuse changes made through the ORM; anyone with SQL access (a buggy migration, a
+        # manual "clean-up", an attacker with the app's credentials) could still rewrite history. These
+        # PostgreSQL triggers turn that into an error at no cost on insert. TRUNCATE is not covered: test
+        # database flushes use it. SQLite, never the production database, has only the ORM's refusal.
+        triggers = [
+            pgtrigger.Protect(name="append_only_delete", operation=pgtrigger.Delete),
+            # Every column but the two foreign keys is read-only, whatever columns are added later
+            # (makemigrations rewrites this trigger with the model).
+            pgtrigger.ReadOnly(name="append_only_update", exclude=["user", "application"]),
+            # The foreign keys may only be nulled, which ON DELETE SET NULL does when the account or client
+            # is deleted (the event keeps its client_id text); pointing an event elsewhere is refused.
+            pgtrigger.Protect(
+                name="append_only_links",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(new__user__isnull=False, old__user__df=pgtrigger.F("new__user"))
+                | pgtrigger.Q(new__application__isnull=False, old__application__df=pgtrigger.F("new__application")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} at {self.created:%Y-%m-%d %H:%M:%S}"

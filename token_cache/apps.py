@@ -1,4 +1,4 @@
-"""The token_cache app: signal receivers, and the feed's triggers kept in place after every migrate."""
+"""The token_cache app: signal receivers, and the feed's SQLite triggers kept in place after every migrate."""
 
 from django.apps import AppConfig
 from django.db import connections
@@ -19,8 +19,9 @@ class TokenCacheConfig(AppConfig):
 
 
 def _reinstall_triggers(sender, using: str, apps=None, **kwargs) -> None:
-    # SQLite loses a table's triggers when a later migration rebuilds the table; put them back. A flush
-    # (which keeps tables and their triggers) sends this signal too, without the migration state: skip it.
+    # SQLite loses a table's triggers when a later migration rebuilds the table; put them back. PostgreSQL
+    # keeps them, and pgtrigger's migration operations install them there. A flush (which keeps tables and
+    # their triggers) sends this signal too, without the migration state: skip it.
     if apps is None:
         return
     from token_cache.triggers import triggers_install

@@ -1,9 +1,9 @@
 """Model signals that make this process forget what it cached, the moment it changes a row itself.
 
 Other processes learn of the change from the invalidation feed, which database triggers write
-(token_cache/migrations/0002) for every UPDATE and DELETE however it is made. These receivers only
-spare the process that made the change the wait for its next read of the feed, so a revocation
-answered by this process is refused by this process at once.
+(token_cache.models on PostgreSQL, token_cache.triggers on SQLite) for every UPDATE and DELETE however
+it is made. These receivers only spare the process that made the change the wait for its next read of
+the feed, so a revocation answered by this process is refused by this process at once.
 """
 
 from django.conf import settings

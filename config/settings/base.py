@@ -56,6 +56,7 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "oauth2_provider",
+    "pgtrigger",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -71,6 +72,16 @@ LOCAL_APPS = [
     "token_cache",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+# DATABASE TRIGGERS (django-pgtrigger)
+# ------------------------------------------------------------------------------
+# https://django-pgtrigger.readthedocs.io/en/stable/settings/
+# Triggers are declared on models (Meta.triggers) and installed, changed and removed by migrations, like
+# indexes: an upgrade applies them in order with the tables they sit on, and a reverse migration takes them
+# off. Installing after every migrate instead races with the schema and breaks reversing (pgtrigger's docs).
+# pgtrigger is PostgreSQL-only: on SQLite its migration operations do nothing (see token_cache.triggers).
+PGTRIGGER_MIGRATIONS = True
+PGTRIGGER_INSTALL_ON_MIGRATE = False
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-# Triggers on the access token, user and client tables that write the invalidation feed (token_cache.triggers).
+# SQLite's triggers on the access token, user and client tables that write the invalidation feed
+# (token_cache.triggers). On PostgreSQL this did the same with raw SQL before pgtrigger; it does nothing there
+# now: 0003 drops what it created and installs the triggers declared in token_cache.models.
 
 from django.conf import settings
 from django.db import migrations
