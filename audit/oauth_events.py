@@ -1,6 +1,6 @@
 """Audit events for protocol decisions that no signal announces: consent, revocation, refresh-token reuse.
 
-Each function is called with one line from the place the decision is made (consent.views.ConsentView and
+Each function is called with one line from the place the decision is made (provider.views.authorization.ConsentView and
 provider.validator.OAuth2Validator), so those classes keep no audit logic of their own.
 """
 

@@ -9,7 +9,7 @@ mounted: clients are registered by admins only. The namespace stays ``oauth2_pro
 from django.urls import include, path
 from oauth2_provider import urls as dot_urls
 
-from consent.views import ConsentView
+from provider.views.authorization import ConsentView
 from provider.views.device_authorization import DeviceAuthorizationView
 from provider.views.device_verification import DeviceConfirmView, DeviceUserCodeView
 from provider.views.discovery import ConnectDiscoveryInfoView, OAuthServerMetadataView

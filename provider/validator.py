@@ -150,7 +150,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         return True
 
     def validate_silent_authorization(self, request: Request) -> bool:
-        """True here: oauthlib's request carries no user, so consent.views.ConsentView decides.
+        """True here: oauthlib's request carries no user, so provider.views.authorization.ConsentView decides.
 
         It approves silently only for a trusted client or remembered consent covering every requested
         scope, and otherwise redirects with consent_required.

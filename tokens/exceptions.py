@@ -1,26 +1,19 @@
-"""Token-endpoint failures found inside the issuing transaction, rendered by oauthlib as invalid_grant."""
+"""Token-endpoint failures found inside the issuing transaction, rendered by oauthlib as invalid_grant.
+
+Raised from the token save, where oauthlib adds no JSON response headers: the token view
+(provider.views.token) gives every such error response its JSON content type and no-store headers.
+"""
 
 import uuid
 
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
-from provider.responses import NO_STORE_HEADERS
 
-
-class _RaisedFromSave(InvalidGrantError):
-    """An invalid_grant raised from the token save, where oauthlib does not add its JSON response headers."""
-
-    @property
-    def headers(self) -> dict[str, str]:
-        # DOT answers an error escaping create_token_response with these headers only (RFC 6749 §5.1-5.2).
-        return {"Content-Type": "application/json", **NO_STORE_HEADERS}
-
-
-class CodeAlreadyRedeemed(_RaisedFromSave):
+class CodeAlreadyRedeemed(InvalidGrantError):
     """Another request consumed this authorization code first (a replay, or a concurrent double submit)."""
 
 
-class RefreshTokenAlreadyUsed(_RaisedFromSave):
+class RefreshTokenAlreadyUsed(InvalidGrantError):
     """The refresh token was rotated or revoked between validation and issuance (a concurrent reuse)."""
 
     def __init__(self, *args, token_family: uuid.UUID | None = None, **kwargs):

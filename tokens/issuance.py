@@ -9,7 +9,7 @@ request wins and every other one rolls back with invalid_grant before anything i
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.utils import timezone
 from oauth2_provider.models import get_grant_model, get_id_token_model, get_refresh_token_model
@@ -23,8 +23,18 @@ from tokens.replay import revoke_if_replayed
 from tokens.services import token_family_revoke
 from tokens.signals import refresh_token_reuse_detected
 
-if TYPE_CHECKING:
-    from provider.state import TokenRequestState
+
+class IssuanceState(Protocol):
+    """What issuance reads and records about one token request (provider.state.TokenRequestState is one)."""
+
+    grant: object | None
+    code_consumed: bool
+    code_challenge_checksum: str
+    locked_refresh_token: object | None
+    issued_access_token: object | None
+    issued_refresh_token: object | None
+    issued_id_token: object | None
+
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +42,7 @@ log = logging.getLogger(__name__)
 FAMILY_STARTING_GRANTS = {"authorization_code", "password", "urn:ietf:params:oauth:grant-type:device_code"}
 
 
-def claim_grant(request: Request, state: "TokenRequestState") -> None:
+def claim_grant(request: Request, state: IssuanceState) -> None:
     """Consume the authorization code, or lock the refresh token, before any token row is written.
 
     Raises a subclass of InvalidGrantError when another request got there first; the caller's
@@ -44,7 +54,7 @@ def claim_grant(request: Request, state: "TokenRequestState") -> None:
         _lock_refresh_token(request, state)
 
 
-def _consume_code(request: Request, state: "TokenRequestState") -> None:
+def _consume_code(request: Request, state: IssuanceState) -> None:
     # The DELETE is the claim: concurrent redemptions queue on the row lock it takes, and each one after
     # the first deletes nothing (PostgreSQL re-checks a locked row once its holder commits; SQLite runs
     # one writer at a time). Grant has no dependants or delete signals, so Django sends just this DELETE.
@@ -57,7 +67,7 @@ def _consume_code(request: Request, state: "TokenRequestState") -> None:
     state.code_challenge_checksum = sha256_hex(challenge) if challenge else ""
 
 
-def _lock_refresh_token(request: Request, state: "TokenRequestState") -> None:
+def _lock_refresh_token(request: Request, state: IssuanceState) -> None:
     refresh_token = request.refresh_token_instance
     # The validator read it under a lock when validation ran in this transaction; otherwise lock it now.
     if refresh_token is not state.locked_refresh_token:
@@ -75,7 +85,7 @@ def _lock_refresh_token(request: Request, state: "TokenRequestState") -> None:
     raise RefreshTokenAlreadyUsed(request=request, token_family=family)
 
 
-def record_family(request: Request, state: "TokenRequestState") -> None:
+def record_family(request: Request, state: IssuanceState) -> None:
     """Remember when a new chain of tokens started and, for the code grant, which code started it."""
     if request.grant_type not in FAMILY_STARTING_GRANTS:
         return
@@ -97,7 +107,7 @@ def record_family(request: Request, state: "TokenRequestState") -> None:
     family.save(force_insert=True)
 
 
-def after_failed_save(request: Request, state: "TokenRequestState", error: Exception) -> None:
+def after_failed_save(request: Request, state: IssuanceState, error: Exception) -> None:
     """Clean up after a token save that rolled back, and act on the replay or reuse it revealed.
 
     Runs after the rollback, so the revocation it performs is not undone with the failed issuance.
@@ -115,7 +125,7 @@ def after_failed_save(request: Request, state: "TokenRequestState", error: Excep
         )
 
 
-def _discard_unsent_id_token(state: "TokenRequestState") -> None:
+def _discard_unsent_id_token(state: IssuanceState) -> None:
     """Delete the ID token oauthlib signed before the save that then failed: it was never sent.
 
     oauthlib adds the ID token (and DOT stores it, in its own transaction) before the access token

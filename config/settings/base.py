@@ -319,7 +319,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "ALLOW_URI_WILDCARDS": False,
-    # DOT never skips the page by itself; consent.views.ConsentView skips it for trusted clients and for
+    # DOT never skips the page by itself; provider.views.authorization.ConsentView skips it for trusted clients and for
     # consent the user already gave (the consent app). "auto" would trust any live token instead.
     "REQUEST_APPROVAL_PROMPT": "force",
     "CLIENT_SECRET_HASHER": "client_secret_sha256",

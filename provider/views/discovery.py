@@ -64,6 +64,6 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         data["request_parameter_supported"] = False
         data["request_uri_parameter_supported"] = False
         data["claims_parameter_supported"] = False
-        # consent.views.ConsentView honours prompt=consent (shows the page despite remembered consent).
+        # provider.views.authorization.ConsentView honours prompt=consent (shows the page despite remembered consent).
         data["prompt_values_supported"] = [*data["prompt_values_supported"], "consent"]
         return _json_response(data)

@@ -1,4 +1,7 @@
-"""The authorization endpoint's consent page: DOT's AuthorizationView with narrowable and remembered consent."""
+"""The authorization endpoint: DOT's AuthorizationView with a consent page the user can narrow, and remembered consent.
+
+The consent page's form, the remembered consent model and its services live in the consent app.
+"""
 
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
