@@ -9,7 +9,7 @@ from oauth2_provider.views import DeviceUserCodeView as DOTDeviceUserCodeView
 from oauth2_provider.views.device import DeviceGrantForm
 
 from accounts.throttling import Limit, longest_retry_after, register_failure
-from audit.request_meta import client_ip
+from provider.client_address import client_address as client_ip
 
 # What people type around a code read off a screen: spaces, a dash between the halves.
 _CODE_SEPARATORS = str.maketrans("", "", " -\t")

@@ -27,8 +27,8 @@ from django.http import HttpRequest, JsonResponse
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from audit.models import AuditEvent
-from audit.request_meta import client_ip
 from audit.services import record_event
+from provider.client_address import client_address
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def check_client_auth_allowed(request: Any) -> None:
         return
     per_client, per_ip = client_auth_limits()
     # Every token, revocation and introspection request asks this: one round trip to the cache, not two.
-    wait = longest_retry_after((per_client, client_id), (per_ip, client_ip(request)))
+    wait = longest_retry_after((per_client, client_id), (per_ip, client_address(request)))
     if wait:
         raise ClientAuthThrottled(wait)
 
@@ -186,7 +186,7 @@ def client_auth_failed(request: Any) -> None:
     client_id = presented_client_id(request)
     if not client_id:
         return
-    ip = client_ip(request)
+    ip = client_address(request)
     record_event(event=AuditEvent.Event.CLIENT_AUTH_FAILED, request=request, client_id=client_id)
     per_client, per_ip = client_auth_limits()
     for limit, subject in ((per_client, client_id), (per_ip, ip)):
@@ -227,13 +227,13 @@ def _account_key(username: str) -> str:
 def login_retry_after(*, username: str, request: Any) -> int:
     """Seconds until this account name or this IP may try to sign in again (0 when not blocked)."""
     per_account, per_ip = login_limits()
-    return longest_retry_after((per_account, _account_key(username)), (per_ip, client_ip(request)))
+    return longest_retry_after((per_account, _account_key(username)), (per_ip, client_address(request)))
 
 
 def login_failed(*, username: str, request: Any) -> None:
     """Count a failed sign-in against the account name and the IP."""
     per_account, per_ip = login_limits()
-    for limit, subject in ((per_account, _account_key(username)), (per_ip, client_ip(request))):
+    for limit, subject in ((per_account, _account_key(username)), (per_ip, client_address(request))):
         if register_failure(limit, subject):
             _throttle_triggered(request, limit)
 
