@@ -1,12 +1,11 @@
 """Brute-force throttles: failure counters shared by every app process, and the limits that block guessing.
 
-Two things are guarded (OWASP ASVS 5 V6.3.1 for sign-in, V10.4 for client authentication):
-
-* client authentication at the token, revocation and introspection endpoints, per client_id and per IP;
-* sign-in on /accounts/login/ (and the legacy password grant), per account name and per IP.
+Client authentication at the token, revocation and introspection endpoints is guarded per client_id and
+per IP (OWASP ASVS 5 V10.4); the same counters limit wrong device codes (accounts.device_verification).
+Sign-in is locked out by django-axes instead (accounts.sign_in_lockout).
 
 After ``max_failures`` failures within ``window`` seconds the subject is blocked for ``window`` seconds,
-and while it is blocked the secret or password is not even checked. Counters live in the Django cache
+and while it is blocked the secret is not even checked. Counters live in the Django cache
 (Redis when REDIS_URL is set, otherwise the database cache: see CACHES in settings), so every process
 sees the same counts. The window is fixed, not sliding: a simple counter with a time-to-live, which
 every cache backend supports.
@@ -46,15 +45,6 @@ def client_auth_limits() -> tuple[Limit, Limit]:
     return (
         Limit("client-auth:client", settings.OAUTH_CLIENT_AUTH_MAX_FAILURES, window),
         Limit("client-auth:ip", settings.OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP, window),
-    )
-
-
-def login_limits() -> tuple[Limit, Limit]:
-    """The per-account and per-IP limits on sign-in, read from settings at call time."""
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    return (
-        Limit("login:account", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT, window),
-        Limit("login:ip", settings.LOGIN_MAX_FAILURES_PER_IP, window),
     )
 
 
@@ -214,31 +204,3 @@ class ClientAuthThrottleMiddleware:
         for header, value in exception.headers.items():
             response[header] = value
         return response
-
-
-# SIGN-IN
-# ------------------------------------------------------------------------------
-def _account_key(username: str) -> str:
-    # Keyed on the typed name whether or not such an account exists, so a blocked unknown name and a
-    # blocked real account look the same (no user enumeration), and case variants share one counter.
-    return username.strip().casefold()
-
-
-def login_retry_after(*, username: str, request: Any) -> int:
-    """Seconds until this account name or this IP may try to sign in again (0 when not blocked)."""
-    per_account, per_ip = login_limits()
-    return longest_retry_after((per_account, _account_key(username)), (per_ip, client_address(request)))
-
-
-def login_failed(*, username: str, request: Any) -> None:
-    """Count a failed sign-in against the account name and the IP."""
-    per_account, per_ip = login_limits()
-    for limit, subject in ((per_account, _account_key(username)), (per_ip, client_address(request))):
-        if register_failure(limit, subject):
-            _throttle_triggered(request, limit)
-
-
-def login_succeeded(*, username: str) -> None:
-    """A correct password clears the account's count (not the IP's: one good account must not reset it)."""
-    per_account, _ = login_limits()
-    reset(per_account, _account_key(username))
