@@ -394,8 +394,9 @@ OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = env.bool("OAUTH_ALLOW_HTTP_LOOPBACK
 # clients.redirect_uris refuses every other http redirect URI when an admin registers it.
 SILENCED_SYSTEM_CHECKS = [
     "oauth2_provider.E003",
-    # axes' middleware turns a lockout into axes' own page on any view, the admin's login included; the
-    # sign-in page answers lockouts itself (accounts.sign_in) and the admin keeps its generic error.
+    # axes' middleware turns a lockout into axes' own page (or AXES_LOCKOUT_CALLABLE's) on any view, the
+    # admin's login included. The sign-in page answers lockouts itself, with the form it shows anyway
+    # (accounts.sign_in), and the admin keeps its generic error; so neither is installed.
     "axes.W002",
 ]
 
