@@ -1,11 +1,15 @@
-"""User admin."""
+"""User admin, and the list of sign-in lockouts."""
 
-from django.contrib import admin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import SignInLockout, User
 from accounts.services import user_deactivate
+from accounts.sign_in_lockout import lockout_retry_after
 
 
 @admin.register(User)
@@ -24,3 +28,70 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset.filter(is_active=True):
             user_deactivate(user=user)
         self.message_user(request, _("Deactivated; their tokens at every client are revoked."))
+
+
+@admin.register(SignInLockout)
+class SignInLockoutAdmin(admin.ModelAdmin):
+    """Sign-in lockouts that started within the last cool-off period, with whether each still holds.
+
+    Read-only like the audit trail it comes from. The one action lifts a lockout (axes' reset, as its
+    ``axes_reset_username`` and ``axes_reset_ip`` commands do) for whoever may change users. A lockout of a
+    name with no account cannot be lifted here: the typed name is never stored.
+    """
+
+    list_display = ("created", "locked_out", "user", "ip", "ends", "in_force")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "ip")
+    actions = ["lift"]
+
+    def get_queryset(self, request):
+        # Older lockouts have run out by themselves; the audit trail keeps them all.
+        cool_off = get_cool_off(request)
+        return super().get_queryset(request).filter(created__gte=timezone.now() - cool_off)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_lift_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.change_user")
+
+    @admin.display(description=_("locked out"))
+    def locked_out(self, obj: SignInLockout) -> str:
+        return _("account name") if obj.by_account else _("address")
+
+    @admin.display(description=_("ends"))
+    def ends(self, obj: SignInLockout):
+        return obj.ends
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, obj: SignInLockout) -> bool | None:
+        if obj.by_account:
+            if obj.user is None:
+                return None  # unknown: the name is not stored, and no account has it
+            return lockout_retry_after(username=obj.user.get_username()) > 0
+        return lockout_retry_after(ip_address=obj.ip) > 0 if obj.ip else None
+
+    @admin.action(description=_("Lift the selected lockouts"), permissions=["lift"])
+    def lift(self, request, queryset) -> None:
+        lifted = skipped = 0
+        for lockout in queryset:
+            if lockout.by_account and lockout.user is not None:
+                lifted += AxesProxyHandler.reset_attempts(username=lockout.user.get_username())
+            elif not lockout.by_account and lockout.ip:
+                lifted += AxesProxyHandler.reset_attempts(ip_address=lockout.ip)
+            else:
+                skipped += 1
+        self.message_user(request, _("Lifted %(count)d lockouts.") % {"count": lifted})
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d lockouts of names with no account cannot be lifted: the name is not stored.")
+                % {"count": skipped},
+                messages.WARNING,
+            )

@@ -8,6 +8,3 @@ class AccountsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
-
-    def ready(self) -> None:
-        from accounts import sign_in  # noqa: F401  (connects the sign-in throttle's signal receivers)

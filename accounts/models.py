@@ -1,8 +1,12 @@
-"""The provider's user model."""
+"""The provider's user model, and sign-in lockouts as the admin lists them."""
+
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from audit.models import SIGN_IN_LOCKOUT_LIMITS, AuditEvent, AuditEventQuerySet
 
 
 class User(AbstractUser):
@@ -20,3 +24,36 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """The full name when known, else the username."""
         return self.get_full_name() or self.username
+
+
+class SignInLockoutManager(models.Manager.from_queryset(AuditEventQuerySet)):
+    """Only the audit events that started a sign-in lockout."""
+
+    def get_queryset(self) -> AuditEventQuerySet:
+        limits = list(SIGN_IN_LOCKOUT_LIMITS.values())
+        return super().get_queryset().filter(event=AuditEvent.Event.THROTTLE_TRIGGERED, details__limit__in=limits)
+
+
+class SignInLockout(AuditEvent):
+    """A sign-in lockout (accounts.sign_in_lockout), as the audit trail recorded it when it started.
+
+    The counts live in the cache, which cannot be listed, and every lockout start is audited: so the
+    trail is where an admin finds lockouts. A proxy, append-only like the trail: no table of its own.
+    """
+
+    objects = SignInLockoutManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in lockout")
+        verbose_name_plural = _("sign-in lockouts")
+
+    @property
+    def by_account(self) -> bool:
+        """Whether an account name (rather than an address) is locked out."""
+        return self.details.get("limit") == SIGN_IN_LOCKOUT_LIMITS["username"]
+
+    @property
+    def ends(self):
+        """When the lockout runs out by itself."""
+        return self.created + timedelta(seconds=self.details.get("window_seconds") or 0)

@@ -1,26 +1,23 @@
-"""Sign-in with brute-force throttling: the login page, its form, the backend and the counting receivers.
+"""Sign-in: the login page and its form, which say plainly when sign-in is paused by a lockout.
 
-The page says plainly when sign-in is paused ("Too many failed sign-in attempts. Try again in N
-minutes.") and says it in exactly the same way for an unknown username and a wrong password: the
-per-account counter is keyed on the typed name whether or not such an account exists (ASVS 5 V6.3.1,
-V6.3.8). The backend enforces the same limits everywhere ``authenticate()`` is used (the admin's login,
-the legacy password grant), where the generic "invalid credentials" answer is kept.
+Failures are counted and sign-in refused by django-axes (accounts.sign_in_lockout). This page only tells
+the person: "Too many failed sign-in attempts. Try again in N minutes.", with 429 and Retry-After, and in
+exactly the same way for an unknown username and a wrong password (ASVS 5 V6.3.1, V6.3.8). Elsewhere
+``authenticate()`` is refused with the generic "invalid credentials" answer (the admin's login, the legacy
+password grant). axes' middleware, which would replace those answers with its own page, is not installed.
 """
 
 import math
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import ngettext
 
-from provider.throttling import login_failed, login_retry_after, login_succeeded
+from accounts.sign_in_lockout import sign_in_retry_after
 
 
 def throttled_message(seconds: int) -> str:
@@ -34,42 +31,40 @@ def throttled_message(seconds: int) -> str:
 
 
 class ThrottledModelBackend(ModelBackend):
-    """Django's ModelBackend that refuses, without checking the password, while the name or IP is blocked."""
+    """Django's ModelBackend, listed after axes' backend, which does the refusing.
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, password=None, **kwargs):
-        if username is None:
-            username = kwargs.get(get_user_model().USERNAME_FIELD)
-        if username is not None and login_retry_after(username=username, request=request):
-            # PermissionDenied stops authenticate() trying other backends and still sends user_login_failed.
-            raise PermissionDenied
-        return super().authenticate(request, username=username, password=password, **kwargs)
+    It keeps its old name because a session stores the dotted path of the backend that signed it in, and
+    Django treats a session whose path left AUTHENTICATION_BACKENDS as signed out: renaming it would sign
+    everybody out at the next deployment.
+    """
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form, answering "try again in N minutes" while the account name or the IP is blocked."""
+    """The login form, answering "try again in N minutes" while the account name or the address is locked out."""
 
     retry_after = 0
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         if username is not None:
-            self._raise_if_throttled(username)
+            # Asked before authenticate(): a refused attempt checks no password and is not a failed sign-in.
+            self._raise_if_locked_out(username)
         try:
             return super().clean()
         except ValidationError:
-            # The failure that reaches the limit already gets the throttle message, not "wrong password".
+            # The failure that reaches the limit already gets the lockout message, not "wrong password".
             if username is not None:
-                self._raise_if_throttled(username)
+                self._raise_if_locked_out(username)
             raise
 
-    def _raise_if_throttled(self, username: str) -> None:
-        self.retry_after = login_retry_after(username=username, request=self.request)
+    def _raise_if_locked_out(self, username: str) -> None:
+        self.retry_after = sign_in_retry_after(request=self.request, username=username)
         if self.retry_after:
             raise ValidationError(throttled_message(self.retry_after), code="throttled")
 
 
 class SignInView(auth_views.LoginView):
-    """Django's LoginView with the throttled form; a paused sign-in answers 429 with Retry-After."""
+    """Django's LoginView with the lockout-aware form; a paused sign-in answers 429 with Retry-After."""
 
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = False
@@ -80,15 +75,3 @@ class SignInView(auth_views.LoginView):
             response.status_code = 429  # RFC 6585 §4
             response["Retry-After"] = str(form.retry_after)
         return response
-
-
-@receiver(user_login_failed, dispatch_uid="throttle_count_login_failure")
-def _count_login_failure(sender, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs) -> None:
-    username = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username")
-    if username:
-        login_failed(username=str(username), request=request)
-
-
-@receiver(user_logged_in, dispatch_uid="throttle_clear_login_failures")
-def _clear_login_failures(sender, request: HttpRequest, user, **kwargs) -> None:
-    login_succeeded(username=user.get_username())

@@ -7,6 +7,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The ``limit`` a THROTTLE_TRIGGERED event names for a sign-in lockout, by django-axes' lockout parameter:
+# the names these limits had before axes counted them, so the trail reads the same across the change.
+SIGN_IN_LOCKOUT_LIMITS = {"username": "login:account", "ip_address": "login:ip"}
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit event."""

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from oauth2_provider.signals import app_authorized
 
-from audit.models import AuditEvent
+from audit.models import SIGN_IN_LOCKOUT_LIMITS, AuditEvent
 from audit.services import record_event
 from tokens.signals import code_replay_detected, refresh_token_reuse_detected
 
@@ -25,20 +26,40 @@ def _logged_out(sender, request, user, **kwargs) -> None:
     record_event(event=AuditEvent.Event.LOGOUT, request=request, user=user)
 
 
+def _account_named(username: Any, *, lookup: str = "exact") -> Any:
+    # No lookup for a name with a NUL: no account has one, and PostgreSQL refuses it even in a query.
+    if not username or "\x00" in str(username):
+        return None
+    return User._default_manager.filter(**{f"{User.USERNAME_FIELD}__{lookup}": username}).first()
+
+
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _login_failed(sender, credentials: dict[str, Any], request=None, **kwargs) -> None:
     # The account is named when it exists so admins see who is targeted; the typed username is not
     # stored, since people often type their password into the username field.
-    username = credentials.get(User.USERNAME_FIELD) or credentials.get("username") or ""
-    # No lookup for a name with a NUL: no account has one, and PostgreSQL refuses it even in a query.
-    lookup = username and "\x00" not in str(username)
-    account = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if lookup else None
+    account = _account_named(credentials.get(User.USERNAME_FIELD) or credentials.get("username"))
     record_event(
         event=AuditEvent.Event.LOGIN_FAILED,
         request=request,
         user=account,
         path=getattr(request, "path", ""),
         known_account=account is not None,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="audit_sign_in_locked_out")
+def _sign_in_locked_out(sender, request, username=None, lockout_parameter=None, **kwargs) -> None:
+    """django-axes (accounts.sign_in_lockout): failed sign-ins reached a limit, so sign-in is paused."""
+    # For an account name the account is named when it exists (the name was case-folded for counting);
+    # as for failures, the typed name itself is never stored.
+    account = _account_named(username, lookup="iexact") if lockout_parameter == "username" else None
+    record_event(
+        event=AuditEvent.Event.THROTTLE_TRIGGERED,
+        request=request,
+        user=account,
+        limit=SIGN_IN_LOCKOUT_LIMITS.get(lockout_parameter, "login"),
+        max_failures=kwargs.get("max_failures"),
+        window_seconds=kwargs.get("window_seconds"),
     )
 
 

@@ -1,10 +1,7 @@
-"""Who is asking: the client IP address and user agent of a Django or oauthlib request."""
+"""Who is asking: the headers and user agent of a Django or oauthlib request (the address: provider.client_address)."""
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
-
-from django.conf import settings
 
 USER_AGENT_MAX_LENGTH = 200
 
@@ -18,25 +15,6 @@ def request_meta(request: Any) -> Mapping[str, str]:
         # oauthlib's Request: DOT's OAuthLibCore.extract_headers copied request.META into it.
         meta = getattr(request, "headers", None)
     return meta or {}
-
-
-def client_ip(request: Any) -> str | None:
-    """The address of the party that sent ``request``, or None when unknown or malformed.
-
-    X-Forwarded-For is trusted only for the CLIENT_IP_TRUSTED_PROXIES hops nearest to us: anything further
-    left was written by the client and can be forged, which would let an attacker dodge per-IP throttles.
-    """
-    meta = request_meta(request)
-    candidate = meta.get("REMOTE_ADDR", "")
-    proxies = settings.CLIENT_IP_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def user_agent(request: Any) -> str:

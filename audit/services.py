@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from audit.models import AuditEvent
-from audit.request_meta import client_ip, user_agent
+from audit.request_meta import user_agent
+from provider.client_address import client_address
 from tokens.checksums import sha256_hex
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def record_event(
         user=user,
         application=application,
         client_id=_text(client_id, 100),
-        ip=client_ip(request),
+        ip=client_address(request),
         user_agent=_text(user_agent(request)),
         details=clean_details(details),
     )

@@ -1,13 +1,14 @@
 """The provider's brute-force policy: failure counters shared by every app process, and the limits that block guessing.
 
-What is guarded, each per subject and per IP (OWASP ASVS 5 V6.3.1, V10.4; RFC 8628 §5.1):
+What is guarded, each per subject and per IP (OWASP ASVS 5 V10.4; RFC 8628 §5.1):
 
 * client authentication at the token, revocation and introspection endpoints, per client_id and per IP;
-* user codes typed on the device verification page, per signed-in user and per IP;
-* sign-in on /accounts/login/ (and the legacy password grant), per account name and per IP.
+* user codes typed on the device verification page, per signed-in user and per IP.
+
+Sign-in is locked out by django-axes instead (accounts.sign_in_lockout).
 
 After ``max_failures`` failures within ``window`` seconds the subject is blocked for ``window`` seconds,
-and while it is blocked the secret or password is not even checked. Counters live in the Django cache
+and while it is blocked the secret is not even checked. Counters live in the Django cache
 (Redis when REDIS_URL is set, otherwise the database cache: see CACHES in settings), so every process
 sees the same counts. The window is fixed, not sliding: a simple counter with a time-to-live, which
 every cache backend supports.
@@ -25,8 +26,8 @@ from django.http import HttpRequest
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from audit.models import AuditEvent
-from audit.request_meta import client_ip
 from audit.services import record_event
+from provider.client_address import client_address
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.responses import NO_STORE_HEADERS, protocol_json
 
@@ -55,15 +56,6 @@ def device_code_limits() -> tuple[Limit, Limit]:
     return (
         Limit("device-code:user", settings.DEVICE_CODE_MAX_FAILURES_PER_USER, window),
         Limit("device-code:ip", settings.DEVICE_CODE_MAX_FAILURES_PER_IP, window),
-    )
-
-
-def login_limits() -> tuple[Limit, Limit]:
-    """The per-account and per-IP limits on sign-in, read from settings at call time."""
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    return (
-        Limit("login:account", settings.LOGIN_MAX_FAILURES_PER_ACCOUNT, window),
-        Limit("login:ip", settings.LOGIN_MAX_FAILURES_PER_IP, window),
     )
 
 
@@ -115,7 +107,7 @@ def register_failure(limit: Limit, subject: str | None) -> bool:
 
 
 def reset(limit: Limit, subject: str | None) -> None:
-    """Forget ``subject``'s failures (after a successful sign-in)."""
+    """Forget ``subject``'s failures (an admin lifting a block; tests)."""
     if subject:
         _cache().delete_many(list(_keys(limit, subject)))
 
@@ -167,7 +159,7 @@ def check_client_auth_allowed(request: Any) -> None:
         return
     per_client, per_ip = client_auth_limits()
     # Every token, revocation and introspection request asks this: one round trip to the cache, not two.
-    wait = longest_retry_after((per_client, client_id), (per_ip, client_ip(request)))
+    wait = longest_retry_after((per_client, client_id), (per_ip, client_address(request)))
     if wait:
         raise ClientAuthThrottled(wait)
 
@@ -177,7 +169,7 @@ def client_auth_failed(request: Any) -> None:
     client_id = presented_by_oauthlib_request(request).client_id
     if not client_id:
         return
-    ip = client_ip(request)
+    ip = client_address(request)
     record_event(event=AuditEvent.Event.CLIENT_AUTH_FAILED, request=request, client_id=client_id)
     per_client, per_ip = client_auth_limits()
     for limit, subject in ((per_client, client_id), (per_ip, ip)):
@@ -208,7 +200,7 @@ class ClientAuthThrottleMiddleware:
 # ------------------------------------------------------------------------------
 def _device_code_subjects(request: HttpRequest) -> tuple[tuple[Limit, str], tuple[Limit, str | None]]:
     per_user, per_ip = device_code_limits()
-    return (per_user, str(request.user.pk)), (per_ip, client_ip(request))
+    return (per_user, str(request.user.pk)), (per_ip, client_address(request))
 
 
 def device_code_retry_after(request: HttpRequest) -> int:
@@ -221,31 +213,3 @@ def device_code_failed(request: HttpRequest) -> None:
     for limit, subject in _device_code_subjects(request):
         if register_failure(limit, subject):
             _throttle_triggered(request, limit)
-
-
-# SIGN-IN
-# ------------------------------------------------------------------------------
-def _account_key(username: str) -> str:
-    # Keyed on the typed name whether or not such an account exists, so a blocked unknown name and a
-    # blocked real account look the same (no user enumeration), and case variants share one counter.
-    return username.strip().casefold()
-
-
-def login_retry_after(*, username: str, request: Any) -> int:
-    """Seconds until this account name or this IP may try to sign in again (0 when not blocked)."""
-    per_account, per_ip = login_limits()
-    return longest_retry_after((per_account, _account_key(username)), (per_ip, client_ip(request)))
-
-
-def login_failed(*, username: str, request: Any) -> None:
-    """Count a failed sign-in against the account name and the IP."""
-    per_account, per_ip = login_limits()
-    for limit, subject in ((per_account, _account_key(username)), (per_ip, client_ip(request))):
-        if register_failure(limit, subject):
-            _throttle_triggered(request, limit)
-
-
-def login_succeeded(*, username: str) -> None:
-    """A correct password clears the account's count (not the IP's: one good account must not reset it)."""
-    per_account, _ = login_limits()
-    reset(per_account, _account_key(username))

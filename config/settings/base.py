@@ -1,5 +1,6 @@
 """Settings shared by every environment; environment modules only override these."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "oauth2_provider",
     "pgtrigger",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -90,9 +92,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# ModelBackend plus the sign-in throttle, so every authenticate() call (login page, admin, password grant)
-# is refused while the account name or IP is blocked (accounts.sign_in).
-AUTHENTICATION_BACKENDS = ["accounts.sign_in.ThrottledModelBackend"]
+# django-axes' backend first, so every authenticate() call (login page, admin, password grant) is refused
+# while the account name or the address is locked out (SIGN-IN LOCKOUT below); then Django's ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "accounts.sign_in_lockout.SignInLockoutBackend",
+    "accounts.sign_in.ThrottledModelBackend",
+]
 
 # PASSWORDS
 # ------------------------------------------------------------------------------
@@ -210,7 +215,8 @@ REQUEST_GUARD_MAX_VALUE_LENGTH = env.int("REQUEST_GUARD_MAX_VALUE_LENGTH", defau
 # BRUTE-FORCE THROTTLING
 # ------------------------------------------------------------------------------
 # provider.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW seconds,
-# without the secret or password being checked. 0 disables a limit. Counters live in this cache alias.
+# without the secret being checked. 0 disables a limit. Counters live in this cache alias. (Sign-in has
+# its own section below: django-axes.)
 THROTTLE_CACHE_ALIAS = "default"
 # Client authentication at /o/token/, /o/revoke_token/, /o/introspect/. Secrets are 128 random characters,
 # so this limits noise and stuffing of weak secrets; the per-client limit lets anyone who knows a client_id
@@ -218,14 +224,42 @@ THROTTLE_CACHE_ALIAS = "default"
 OAUTH_CLIENT_AUTH_MAX_FAILURES = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES", default=20)
 OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP", default=50)
 OAUTH_CLIENT_AUTH_WINDOW_SECONDS = env.int("OAUTH_CLIENT_AUTH_WINDOW_SECONDS", default=300)
-# Sign-in: per account name (existing or not) and per IP (higher: offices and mobile networks share one).
-LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
-LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=30)
-LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
 # Device user codes carry ~40 bits (RFC 8628 §5.1 asks for rate limits on entering them): wrong codes
 # are counted per signed-in user and per IP, in the same window as sign-in failures.
 DEVICE_CODE_MAX_FAILURES_PER_USER = env.int("DEVICE_CODE_MAX_FAILURES_PER_USER", default=10)
 DEVICE_CODE_MAX_FAILURES_PER_IP = env.int("DEVICE_CODE_MAX_FAILURES_PER_IP", default=30)
+
+# SIGN-IN LOCKOUT (django-axes)
+# ------------------------------------------------------------------------------
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# After MAX failed sign-ins the account name (existing or not) or the address is locked out for WINDOW
+# seconds, and no password is checked meanwhile: on the sign-in page, the admin's login and the legacy
+# password grant. accounts.sign_in_lockout says where its handler differs from axes' own and why.
+# Per account name and per address (higher: offices and mobile networks share one); 0 disables a limit.
+# axes has one AXES_FAILURE_LIMIT for every parameter and it is not used here: the handler reads these two.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=30)
+# How long a count lasts from its first failure, and a lockout from the failure that started it. Also the
+# window of the device-code limits above.
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+# Each counted on its own: a name is locked out from every address, an address for every name.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Counts in the Django cache (Redis with REDIS_URL, else the database cache), shared by every app process
+# like the other throttles. Not axes' database handler: it writes a row per (name, address, user agent)
+# with the typed name in clear (people type passwords there), sums rows at every attempt, and has the
+# same single limit. Lockouts are listed in the admin from the audit trail instead of axes' tables.
+AXES_HANDLER = "accounts.sign_in_lockout.SignInLockoutHandler"
+AXES_CACHE = "default"
+# "Alice " and "alice" share one count; the address comes from the one place that resolves it.
+AXES_USERNAME_CALLABLE = "accounts.sign_in_lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "provider.client_address.client_address"
+# A correct password clears the account name's count; the address's stays (the handler's choice).
+AXES_RESET_ON_SUCCESS = True
+# An attempt refused while locked out is not counted and does not stretch the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# axes' admin lists its database tables, which the cache handler leaves empty.
+AXES_ENABLE_ADMIN = False
 
 # CLIENT ADDRESSES
 # ------------------------------------------------------------------------------
@@ -371,7 +405,13 @@ OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = env.bool("OAUTH_ALLOW_HTTP_LOOPBACK
 # DOT's deploy check E003 objects to "http" in ALLOWED_REDIRECT_URI_SCHEMES at all. It stays because
 # RFC 8252 §7.3 native apps receive their code on http://127.0.0.1:<port>, which RFC 9700 §2.1 allows;
 # clients.redirect_uris refuses every other http redirect URI when an admin registers it.
-SILENCED_SYSTEM_CHECKS = ["oauth2_provider.E003"]
+SILENCED_SYSTEM_CHECKS = [
+    "oauth2_provider.E003",
+    # axes' middleware turns a lockout into axes' own page (or AXES_LOCKOUT_CALLABLE's) on any view, the
+    # admin's login included. The sign-in page answers lockouts itself, with the form it shows anyway
+    # (accounts.sign_in), and the admin keeps its generic error; so neither is installed.
+    "axes.W002",
+]
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------
