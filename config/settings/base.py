@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -224,7 +225,31 @@ CLIENT_IP_TRUSTED_PROXIES = env.int("CLIENT_IP_TRUSTED_PROXIES", default=0)
 
 # EMAIL
 # ------------------------------------------------------------------------------
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+# Where mail goes, as one URL: smtp+tls://user:password@host:587 (STARTTLS) or smtp+ssl://user:password@host:465
+# (TLS from the first byte); percent-encode reserved characters in the password. Unset: printed on the
+# console (development). Production requires it (production.py).
+_email = environ.Env.email_url_config(env("EMAIL_URL", default="") or "consolemail://")
+if _email.get("OPTIONS"):
+    # django-environ passes unknown query parameters (e.g. ?tls=True) to a setting Django never reads: TLS
+    # would silently stay off and the password and every reset link would cross the network in clear.
+    raise ImproperlyConfigured(
+        f"EMAIL_URL: unknown option(s) {', '.join(sorted(_email['OPTIONS']))}; "
+        "choose TLS with the scheme instead: smtp+tls:// (STARTTLS) or smtp+ssl://."
+    )
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+# Mail is sent by a worker thread (accounts.mail); a silent mail server must not hold it forever.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
+# Links in e-mails start with this origin when set (production requires it), never with a Host header a
+# client chose; empty (development, tests): the origin the request came in on.
+PROVIDER_URL = env("PROVIDER_URL", default="").rstrip("/")
 
 # LOGGING
 # ------------------------------------------------------------------------------
