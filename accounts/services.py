@@ -1,6 +1,7 @@
 """Writes that change several models together for one user."""
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -27,3 +28,19 @@ def user_deactivate(*, user: User) -> None:
     """
     user.is_active = False
     user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str, request: HttpRequest) -> None:
+    """Give ``user`` the new ``password`` chosen through a mailed reset link; all their sessions and tokens end.
+
+    Sessions: the new password changes the session auth hash, so every session signed in before it, on
+    any device, is refused and flushed at its next request (django.contrib.auth.get_user). Tokens:
+    tokens.receivers revokes every token of the user on this save, as for any password change.
+    """
+    user.set_password(password)
+    # The link was sent to the address on the account (Django's reset token covers the address, so a link
+    # sent before the address changed is dead): following it proves the person reads that mailbox.
+    user.email_verified = True
+    user.save(update_fields=["password", "email_verified"])
+    record_event(event=AuditEvent.Event.PASSWORD_RESET_COMPLETED, request=request, user=user)

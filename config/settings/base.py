@@ -251,6 +251,22 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <nor
 # client chose; empty (development, tests): the origin the request came in on.
 PROVIDER_URL = env("PROVIDER_URL", default="").rstrip("/")
 
+# ACCOUNT RECOVERY AND E-MAIL VERIFICATION
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#password-reset-timeout
+# A reset link works once (it dies when the password changes) and for this long: short, because anyone who
+# reads the mailbox meanwhile can take the account.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
+# accounts.mail_limits: reset and verification e-mails each, per recipient address (existing or not) and
+# per IP, counted in THROTTLE_CACHE_ALIAS. The request that reaches MAX is still sent; later ones are
+# refused until WINDOW seconds after it. Three per address leaves room for a lost mail; 0 disables a limit.
+ACCOUNT_MAIL_MAX_PER_ADDRESS = env.int("ACCOUNT_MAIL_MAX_PER_ADDRESS", default=3)
+ACCOUNT_MAIL_MAX_PER_IP = env.int("ACCOUNT_MAIL_MAX_PER_IP", default=20)
+ACCOUNT_MAIL_WINDOW_SECONDS = env.int("ACCOUNT_MAIL_WINDOW_SECONDS", default=900)
+# Rendered and sent by a worker thread after the response, so a reset request for a known address takes
+# as long as one for an unknown address (no enumeration by timing) and a slow mail server stalls no page.
+ACCOUNT_MAIL_IN_BACKGROUND = True
+
 # LOGGING
 # ------------------------------------------------------------------------------
 LOGGING = {
