@@ -1,8 +1,12 @@
 """Writes that change several models together for one user."""
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 
+from accounts.email_verification import email_verification_token
+from accounts.mail import absolute_link, mail_send
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -44,3 +48,28 @@ def user_password_reset(*, user: User, password: str, request: HttpRequest) -> N
     user.email_verified = True
     user.save(update_fields=["password", "email_verified"])
     record_event(event=AuditEvent.Event.PASSWORD_RESET_COMPLETED, request=request, user=user)
+
+
+def user_email_verification_send(*, user: User, request: HttpRequest) -> None:
+    """Mail ``user`` a link that verifies their current address (sent after the response; see accounts.mail)."""
+    path = reverse("email-verify", kwargs={"token": email_verification_token(user=user)})
+    mail_send(
+        to=user.email,
+        subject_template="accounts/email_verification_subject.txt",
+        body_template="accounts/email_verification_email.txt",
+        context={
+            "username": user.get_username(),
+            "link": absolute_link(request=request, path=path),
+            "hours": max(settings.EMAIL_VERIFICATION_TIMEOUT // 3600, 1),
+        },
+        user_id=user.pk,
+    )
+    record_event(event=AuditEvent.Event.EMAIL_VERIFICATION_SENT, request=request, user=user)
+
+
+@transaction.atomic
+def user_email_verify(*, user: User, request: HttpRequest) -> None:
+    """Mark ``user``'s current address verified (the email_verified claim); the caller checked the link."""
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    record_event(event=AuditEvent.Event.EMAIL_VERIFIED, request=request, user=user)

@@ -257,6 +257,8 @@ PROVIDER_URL = env("PROVIDER_URL", default="").rstrip("/")
 # A reset link works once (it dies when the password changes) and for this long: short, because anyone who
 # reads the mailbox meanwhile can take the account.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
+# A verification link works until the address is verified or changed, and for this long.
+EMAIL_VERIFICATION_TIMEOUT = env.int("EMAIL_VERIFICATION_TIMEOUT_SECONDS", default=24 * 3600)
 # accounts.mail_limits: reset and verification e-mails each, per recipient address (existing or not) and
 # per IP, counted in THROTTLE_CACHE_ALIAS. The request that reaches MAX is still sent; later ones are
 # refused until WINDOW seconds after it. Three per address leaves room for a lost mail; 0 disables a limit.

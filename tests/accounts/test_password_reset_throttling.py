@@ -73,3 +73,12 @@ def test_a_pause_starting_is_audited(client, user):
 
     [event] = AuditEvent.objects.filter(event=AuditEvent.Event.THROTTLE_TRIGGERED)
     assert event.details == {"limit": "reset-mail:address", "max_failures": 3, "window_seconds": 900}
+
+
+def test_verification_mails_do_not_use_up_the_reset_allowance(client, user, browser):
+    user.email_verified = False
+    user.save()
+    for _ in range(3):
+        browser.post(reverse("email-verification-send"))
+
+    assert ask_for_reset(client, user.email).status_code == 302
