@@ -1,7 +1,12 @@
 """Writes that change several models together for one user."""
 
+from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
 
+from accounts.email_verification import email_verification_token
+from accounts.mail import absolute_link, mail_send
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -27,3 +32,44 @@ def user_deactivate(*, user: User) -> None:
     """
     user.is_active = False
     user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str, request: HttpRequest) -> None:
+    """Give ``user`` the new ``password`` chosen through a mailed reset link; all their sessions and tokens end.
+
+    Sessions: the new password changes the session auth hash, so every session signed in before it, on
+    any device, is refused and flushed at its next request (django.contrib.auth.get_user). Tokens:
+    tokens.receivers revokes every token of the user on this save, as for any password change.
+    """
+    user.set_password(password)
+    # The link was sent to the address on the account (Django's reset token covers the address, so a link
+    # sent before the address changed is dead): following it proves the person reads that mailbox.
+    user.email_verified = True
+    user.save(update_fields=["password", "email_verified"])
+    record_event(event=AuditEvent.Event.PASSWORD_RESET_COMPLETED, request=request, user=user)
+
+
+def user_email_verification_send(*, user: User, request: HttpRequest) -> None:
+    """Mail ``user`` a link that verifies their current address (sent after the response; see accounts.mail)."""
+    path = reverse("email-verify", kwargs={"token": email_verification_token(user=user)})
+    mail_send(
+        to=user.email,
+        subject_template="accounts/email_verification_subject.txt",
+        body_template="accounts/email_verification_email.txt",
+        context={
+            "username": user.get_username(),
+            "link": absolute_link(request=request, path=path),
+            "hours": max(settings.EMAIL_VERIFICATION_TIMEOUT // 3600, 1),
+        },
+        user_id=user.pk,
+    )
+    record_event(event=AuditEvent.Event.EMAIL_VERIFICATION_SENT, request=request, user=user)
+
+
+@transaction.atomic
+def user_email_verify(*, user: User, request: HttpRequest) -> None:
+    """Mark ``user``'s current address verified (the email_verified claim); the caller checked the link."""
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    record_event(event=AuditEvent.Event.EMAIL_VERIFIED, request=request, user=user)

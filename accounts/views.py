@@ -1,8 +1,10 @@
 """Pages a person sees on the provider itself (sign-in pages come from django.contrib.auth)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -10,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from oauth2_provider.scopes import get_scopes_backend
 
+from accounts.email_verification import email_verification_user
+from accounts.mail_limits import email_verification_limits, mail_requested, mail_retry_after, retry_message
 from accounts.selectors import authorization_list
-from accounts.services import authorization_revoke
+from accounts.services import authorization_revoke, user_email_verification_send, user_email_verify
 from clients.models import Application
 
 
@@ -50,3 +54,68 @@ class AuthorizedAppRevokeView(LoginRequiredMixin, View):
             % {"name": application.name},
         )
         return redirect("authorized-apps")
+
+
+@method_decorator(never_cache, name="dispatch")
+class EmailAddressView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's address, whether it is verified, and a button that mails a verification link."""
+
+    template_name = "accounts/email_address.html"
+
+
+class EmailVerificationSendView(LoginRequiredMixin, View):
+    """Mail the signed-in user a verification link; paused per address and IP (429 with Retry-After)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request) -> HttpResponse:
+        user = request.user
+        if not user.email:
+            messages.error(request, _("Your account has no email address. An administrator can add one."))
+            return redirect("email-address")
+        if user.email_verified:
+            messages.info(request, _("Your email address is already verified."))
+            return redirect("email-address")
+        wait = mail_retry_after(limits=email_verification_limits(), address=user.email, request=request)
+        if wait:
+            response = render(request, EmailAddressView.template_name, {"throttled": retry_message(wait)}, status=429)
+            response["Retry-After"] = str(wait)  # RFC 6585 §4
+            return response
+        mail_requested(limits=email_verification_limits(), address=user.email, request=request)
+        user_email_verification_send(user=user, request=request)
+        return redirect("email-verification-sent")
+
+
+@method_decorator(never_cache, name="dispatch")
+class EmailVerificationSentView(LoginRequiredMixin, TemplateView):
+    """The "check your mail" page, naming the address the link went to and how long it works."""
+
+    template_name = "accounts/email_verification_sent.html"
+
+    def get_context_data(self, **kwargs):
+        hours = max(settings.EMAIL_VERIFICATION_TIMEOUT // 3600, 1)
+        return super().get_context_data(hours=hours, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class EmailVerifyView(TemplateView):
+    """The link from the mail: a button that verifies (GET changes nothing, so mail scanners that open links
+    cannot spend it), or a page saying the link is expired or used. No sign-in needed: the link is the proof."""
+
+    template_name = "accounts/email_verify.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(validlink=email_verification_user(token=kwargs["token"]) is not None, **kwargs)
+
+    def post(self, request, token: str) -> HttpResponse:
+        user = email_verification_user(token=token)
+        if user is None:
+            return self.get(request, token=token)
+        user_email_verify(user=user, request=request)
+        return redirect("email-verified")
+
+
+class EmailVerifiedView(TemplateView):
+    """The address is verified."""
+
+    template_name = "accounts/email_verified.html"

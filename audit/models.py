@@ -53,6 +53,10 @@ class AuditEvent(models.Model):
         CLIENT_SECRET_RESET = "client.secret_reset", _("Client secret reset")
         CLIENT_RETIRED = "client.retired", _("Client retired")
         USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+        PASSWORD_RESET_REQUESTED = "password_reset.requested", _("Password reset requested")
+        PASSWORD_RESET_COMPLETED = "password_reset.completed", _("Password reset completed")
+        EMAIL_VERIFICATION_SENT = "email_verification.sent", _("Email verification sent")
+        EMAIL_VERIFIED = "email.verified", _("Email address verified")
 
     created = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices, db_index=True)

@@ -1,8 +1,10 @@
 """Fixtures shared by the whole suite."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import (
     ApplicationFactory,
@@ -11,6 +13,7 @@ from tests.factories import (
     ResourceServerApplicationFactory,
     UserFactory,
 )
+from tests.mail_server import Inbox, running_smtp_server
 from token_cache.cache import access_tokens
 
 
@@ -68,3 +71,24 @@ def browser(user) -> Client:
     http = Client()
     http.force_login(user)
     return http
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Inbox]:
+    """A real SMTP server on 127.0.0.1 that the provider's mail goes to (over SMTP, not locmem) in this test.
+
+    Stops by itself when the test ends. Live servers started in this process (tests/browser) send there too.
+    """
+    with (
+        running_smtp_server() as (inbox, port),
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_HOST_USER="",
+            EMAIL_HOST_PASSWORD="",
+            EMAIL_USE_TLS=False,
+            EMAIL_USE_SSL=False,
+        ),
+    ):
+        yield inbox

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -269,7 +270,49 @@ CLIENT_IP_TRUSTED_PROXIES = env.int("CLIENT_IP_TRUSTED_PROXIES", default=0)
 
 # EMAIL
 # ------------------------------------------------------------------------------
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+# Where mail goes, as one URL: smtp+tls://user:password@host:587 (STARTTLS) or smtp+ssl://user:password@host:465
+# (TLS from the first byte); percent-encode reserved characters in the password. Unset: printed on the
+# console (development). Production requires it (production.py).
+_email = environ.Env.email_url_config(env("EMAIL_URL", default="") or "consolemail://")
+if _email.get("OPTIONS"):
+    # django-environ passes unknown query parameters (e.g. ?tls=True) to a setting Django never reads: TLS
+    # would silently stay off and the password and every reset link would cross the network in clear.
+    raise ImproperlyConfigured(
+        f"EMAIL_URL: unknown option(s) {', '.join(sorted(_email['OPTIONS']))}; "
+        "choose TLS with the scheme instead: smtp+tls:// (STARTTLS) or smtp+ssl://."
+    )
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+# Mail is sent by a worker thread (accounts.mail); a silent mail server must not hold it forever.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
+# Links in e-mails start with this origin when set (production requires it), never with a Host header a
+# client chose; empty (development, tests): the origin the request came in on.
+PROVIDER_URL = env("PROVIDER_URL", default="").rstrip("/")
+
+# ACCOUNT RECOVERY AND E-MAIL VERIFICATION
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#password-reset-timeout
+# A reset link works once (it dies when the password changes) and for this long: short, because anyone who
+# reads the mailbox meanwhile can take the account.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
+# A verification link works until the address is verified or changed, and for this long.
+EMAIL_VERIFICATION_TIMEOUT = env.int("EMAIL_VERIFICATION_TIMEOUT_SECONDS", default=24 * 3600)
+# accounts.mail_limits: reset and verification e-mails each, per recipient address (existing or not) and
+# per IP, counted in THROTTLE_CACHE_ALIAS. The request that reaches MAX is still sent; later ones are
+# refused until WINDOW seconds after it. Three per address leaves room for a lost mail; 0 disables a limit.
+ACCOUNT_MAIL_MAX_PER_ADDRESS = env.int("ACCOUNT_MAIL_MAX_PER_ADDRESS", default=3)
+ACCOUNT_MAIL_MAX_PER_IP = env.int("ACCOUNT_MAIL_MAX_PER_IP", default=20)
+ACCOUNT_MAIL_WINDOW_SECONDS = env.int("ACCOUNT_MAIL_WINDOW_SECONDS", default=900)
+# Rendered and sent by a worker thread after the response, so a reset request for a known address takes
+# as long as one for an unknown address (no enumeration by timing) and a slow mail server stalls no page.
+ACCOUNT_MAIL_IN_BACKGROUND = True
 
 # LOGGING
 # ------------------------------------------------------------------------------

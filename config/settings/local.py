@@ -1,4 +1,5 @@
-"""Developer defaults: DEBUG, SQLite, console e-mail, a generated signing key. Only overrides base."""
+"""Developer defaults: DEBUG, SQLite, a generated signing key. Only overrides base (which prints e-mail on the
+console unless EMAIL_URL names a mail server)."""
 
 from config.signing_keys import load_or_create_dev_key, split_pems
 
@@ -9,7 +10,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Only a development key: production.py has no default and refuses to start without one.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-local-development-only-key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The demo web client runs on http://localhost:8001; real clients must use https.
 OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = True

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.signing_keys import checked_rsa_private_key, split_pems
 
 from .base import *  # noqa: F403
-from .base import OAUTH2_PROVIDER, env
+from .base import EMAIL_HOST_PASSWORD, EMAIL_USE_SSL, EMAIL_USE_TLS, OAUTH2_PROVIDER, env
 
 DEBUG = False
 # No defaults: a missing secret or key stops start-up instead of running with a guessable one.
@@ -34,7 +34,14 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
 # EMAIL
 # ------------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Django IdP <noreply@localhost>")
+# No defaults: reset and verification links must reach people (base.py reads EMAIL_URL), from an address
+# the recipients' mail servers accept.
+if not env("EMAIL_URL"):
+    raise ImproperlyConfigured("Set the EMAIL_URL environment variable (e.g. smtp+tls://user:password@host:587).")
+if EMAIL_HOST_PASSWORD and not (EMAIL_USE_TLS or EMAIL_USE_SSL):
+    # Plain smtp:// would send the password, and every reset link after it, unencrypted.
+    raise ImproperlyConfigured("EMAIL_URL has a password but no TLS: use smtp+tls:// (STARTTLS) or smtp+ssl://.")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL")
 
 # OAUTH2 PROVIDER
 # ------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ PASSWORD_HASHERS = [
     "clients.hashers.ClientSecretHasher",
 ]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests read django.core.mail.outbox right after the request; the tests of the worker thread turn it back on.
+ACCOUNT_MAIL_IN_BACKGROUND = False
 # Each test starts with an empty cache; tests that need a shared cache across processes set their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A Redis server the shared-throttle tests may use (CI sets it); those tests skip when it is empty.

@@ -30,6 +30,8 @@ def production_env() -> dict[str, str]:
         "DATABASE_URL": "postgres://idp@127.0.0.1:9/idp",
         "PROVIDER_URL": "https://idp.example.test",
         "OIDC_RSA_PRIVATE_KEY": settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"],
+        "EMAIL_URL": "smtp+tls://idp:mail-password@smtp.example.test:587",
+        "DJANGO_DEFAULT_FROM_EMAIL": "Django IdP <noreply@idp.example.test>",
     }
 
 
@@ -53,7 +55,17 @@ def test_check_deploy_passes_with_no_warnings(production_env):
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "OIDC_RSA_PRIVATE_KEY", "PROVIDER_URL", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "DJANGO_SECRET_KEY",
+        "OIDC_RSA_PRIVATE_KEY",
+        "PROVIDER_URL",
+        "DATABASE_URL",
+        "EMAIL_URL",
+        "DJANGO_DEFAULT_FROM_EMAIL",
+    ],
+)
 def test_start_up_stops_without_a_required_variable(production_env, missing):
     env = {name: value for name, value in production_env.items() if name != missing}
 
@@ -97,3 +109,27 @@ def test_start_up_stops_when_the_issuer_is_not_https(production_env):
 
     assert result.returncode != 0
     assert "PROVIDER_URL must be the provider's https:// origin" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("email_url", "message"),
+    [
+        ("smtp://idp:mail-password@smtp.example.test:587", "EMAIL_URL has a password but no TLS"),
+        # What one might guess from other URL formats: django-environ would ignore it and TLS stay off.
+        ("smtp://idp:mail-password@smtp.example.test:587/?tls=True", "EMAIL_URL: unknown option(s) TLS"),
+        ("", "Set the EMAIL_URL environment variable"),
+    ],
+    ids=["password-in-clear", "unknown-option", "empty"],
+)
+def test_start_up_stops_with_an_unsafe_or_empty_mail_url(production_env, email_url, message):
+    result = manage({**production_env, "EMAIL_URL": email_url}, "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_a_mail_server_on_the_same_machine_needs_no_password_or_tls(production_env):
+    result = manage({**production_env, "EMAIL_URL": "smtp://127.0.0.1:25"}, "check", "--deploy")
+
+    assert result.returncode == 0, result.stderr
