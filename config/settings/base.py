@@ -166,16 +166,12 @@ CONTENT_SECURITY_POLICY = (
 
 # CACHES
 # ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
 # Throttles and caches must be shared by every app process: Redis when configured, else the database.
+# Django's own Redis backend, with one client object per server and an atomic incr (config.redis_cache).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
+    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {

@@ -21,8 +21,7 @@ NOT_PRODUCTION = {Path("config/settings/test.py"), Path("config/settings/bench.p
 # Imported by Django or started by the operator rather than by an import statement in our code.
 RUNTIME_MODULES = {
     "psycopg": "production's database engine, django.db.backends.postgresql (production.py requires PostgreSQL)",
-    "django_redis": "the cache backend CACHES names when REDIS_URL is set",
-    "redis": "the Redis client django-redis talks through",
+    "redis": "the client Django's Redis cache backend imports when REDIS_URL is set",
     "granian": "the app server production runs (README: Deployment)",
 }
 # An exact pin with its reason: "name[extras]==version  # why".
