@@ -3,7 +3,7 @@
 from config.signing_keys import load_or_create_dev_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, OAUTH2_PROVIDER, env
+from .base import BASE_DIR, OAUTH2_PROVIDER, SQLITE_OPTIONS, env
 
 DEBUG = False
 # WhiteNoise serves STATIC_ROOT; tests read static files straight from the finders instead.
@@ -37,3 +37,7 @@ OAUTH2_PROVIDER = {
     "OIDC_ISS_ENDPOINT": "",
 }
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same options as every SQLite database (base), so tests and app servers started on an SQLite file
+    # behave as `make run` does. An in-memory database ignores journal_mode=WAL and keeps its own journal.
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
