@@ -3,7 +3,7 @@
 from config.signing_keys import load_or_create_dev_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, OAUTH2_PROVIDER, SQLITE_OPTIONS, env
+from .base import BASE_DIR, OAUTH2_PROVIDER, SILENCED_SYSTEM_CHECKS, SQLITE_OPTIONS, env
 
 DEBUG = False
 # WhiteNoise serves STATIC_ROOT; tests read static files straight from the finders instead.
@@ -20,6 +20,8 @@ PASSWORD_HASHERS = [
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Each test starts with an empty cache; tests that need a shared cache across processes set their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# provider.E003 refuses a per-process cache without DEBUG, as production must; here it is deliberate.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "provider.E003"]
 # A Redis server the shared-throttle tests may use (CI sets it); those tests skip when it is empty.
 REDIS_URL_FOR_TESTS = env("REDIS_URL_FOR_TESTS", default="")
 # In CI (CI=true) a missing Chromium fails the browser tests instead of skipping them: .ci/run installs it,
