@@ -8,10 +8,14 @@ CLIENT_ADDR ?= localhost:8001
 
 .PHONY: install run test lint format demo bench clean
 
-$(STAMP): requirements.txt
+# Production's pins, plus the demo clients' (make run, make demo) and the tests' and tools' (make test, make bench).
+REQUIREMENTS := requirements.txt requirements/demo.txt requirements/dev.txt
+
+# The stamp is older than any requirements file that changed since, so the next make installs again.
+$(STAMP): $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet $(addprefix -r ,$(REQUIREMENTS))
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,10 +1,15 @@
-"""Database outages answered as 503 Service Unavailable, never as a stack trace or a debug page.
+"""Database outages and lock contention answered as 503 Service Unavailable, never as a stack trace.
 
 When the database is unreachable (connection refused, timed out, dropped mid-request), Django raises
 OperationalError or InterfaceError. Protocol endpoints then answer the JSON error shape of RFC 6749
 §5.2 with ``temporarily_unavailable`` and a Retry-After header; pages for people get a short HTML page.
 Nothing else is needed to recover: Django closes a connection that failed at the end of the request
 (CONN_HEALTH_CHECKS checks reused ones), so the first request after the database returns reconnects.
+
+Lock contention raises OperationalError too (SQLite's "database is locked" once its busy timeout ran out,
+PostgreSQL's lock timeout, deadlock or serialization failure), but the database is there and the next
+attempt will most likely succeed: it gets the same 503 saying the server is busy, a Retry-After of about a
+second, and a warning about contention in the log rather than an error about an unavailable database.
 """
 
 import logging
@@ -26,6 +31,10 @@ PROTOCOL_VIEWS = {
     for name in ("token", "revoke-token", "introspect", "user-info", "device-authorization", "jwks-info")
 }
 PROTOCOL_PATH_PREFIXES = ("/api/", "/.well-known/", "/o/.well-known/")
+# SQLite's messages when the busy timeout ran out (a shared-cache in-memory database says "table").
+SQLITE_LOCKED_MESSAGES = ("database is locked", "database table is locked")
+# PostgreSQL: lock_not_available (lock_timeout), deadlock_detected, serialization_failure.
+POSTGRESQL_CONTENTION_SQLSTATES = {"55P03", "40P01", "40001"}
 
 
 class DatabaseOutageMiddleware:
@@ -51,22 +60,34 @@ def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return defaults.server_error(request, *args, **kwargs)
 
 
+def is_lock_contention(error: Exception) -> bool:
+    """Whether ``error`` means another transaction held a lock too long, not that the database is gone."""
+    if not isinstance(error, OperationalError):
+        return False
+    if getattr(error.__cause__, "sqlstate", None) in POSTGRESQL_CONTENTION_SQLSTATES:
+        return True
+    return any(message in str(error) for message in SQLITE_LOCKED_MESSAGES)
+
+
 def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
-    """The 503 response for ``request`` while the database is unreachable."""
-    # One line, no traceback: an outage would otherwise flood the log with identical stacks.
-    log.error("Database unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
-    retry_after = settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
+    """The 503 response for ``request`` while the database is unreachable or too busy to answer."""
+    busy = is_lock_contention(error)
+    # One line, no traceback: an outage (or a burst of contention) would flood the log with identical stacks.
+    if busy:
+        log.warning("Database busy (lock contention) for %s %s: %s", request.method, request.path, error)
+        retry_after = settings.DATABASE_BUSY_RETRY_AFTER_SECONDS
+        description = "The server is busy right now. Retry in a moment."
+    else:
+        log.error("Database unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
+        retry_after = settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
+        description = "The server cannot reach its database right now. Retry shortly."
     if _is_protocol_request(request):
-        response = JsonResponse(
-            {
-                "error": "temporarily_unavailable",
-                "error_description": "The server cannot reach its database right now. Retry shortly.",
-            },
-            status=503,
-        )
+        response = JsonResponse({"error": "temporarily_unavailable", "error_description": description}, status=503)
     else:
         # Rendered without the request: context processors would touch the session and the user.
-        page = render_to_string("503.html", {"provider_name": settings.SITE_NAME, "retry_after": retry_after})
+        page = render_to_string(
+            "503.html", {"provider_name": settings.SITE_NAME, "retry_after": retry_after, "busy": busy}
+        )
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"

@@ -1,1 +1,193 @@
-"""System checks for provider settings that would otherwise fail only under load or behind a proxy."""
+"""System checks for provider settings that would otherwise fail only under load or behind a proxy.
+
+https://docs.djangoproject.com/en/5.2/topics/checks/
+
+* provider.E001, E002: every API view states the scopes a token needs, and something enforces them;
+  a view that forgets would let a token of any scope through (DRF's default permission only asks for
+  *a* token).
+* provider.E003: the throttles and sessions rely on a cache every app process shares.
+* provider.E004, W001, W002: the reverse-proxy settings agree with each other.
+"""
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import URLPattern, URLResolver, get_resolver
+from oauth2_provider.contrib.rest_framework import TokenHasScope
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from api.permissions import required_scopes_for
+
+API_NAMESPACE = "api"
+# Caches that live inside one process: a count or a session written by one process is unknown to the others.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+SESSION_CACHE_ENGINES = {"django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db"}
+
+
+# API SCOPES
+# ------------------------------------------------------------------------------
+def api_views(patterns=None, *, in_api: bool = False) -> Iterator[tuple[str, type[APIView], list[str] | None]]:
+    """(URL name, DRF view class, methods its route serves or None for all) for each route under ``api:``."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from api_views(pattern.url_patterns, in_api=in_api or pattern.namespace == API_NAMESPACE)
+        elif isinstance(pattern, URLPattern) and in_api:
+            view_class = getattr(pattern.callback, "cls", None)
+            if isinstance(view_class, type) and issubclass(view_class, APIView):
+                # A viewset's route serves only the methods it maps to actions.
+                actions = getattr(pattern.callback, "actions", None)
+                yield pattern.name or pattern.pattern.describe(), view_class, list(actions) if actions else None
+
+
+def _served_methods(view: APIView, methods: list[str] | None) -> list[str]:
+    served = [method.upper() for method in methods] if methods else list(view.allowed_methods)
+    # HEAD and OPTIONS read what GET reads, or only describe the view (api.permissions).
+    return [method for method in served if method not in {"HEAD", "OPTIONS"}]
+
+
+def _permission_is(permission, kind: type) -> bool:
+    # A composed permission (``A | B``) is an operand holder, not a class: it proves nothing either way.
+    return isinstance(permission, type) and issubclass(permission, kind)
+
+
+def _is_public(view_class: type[APIView]) -> bool:
+    return all(_permission_is(permission, AllowAny) for permission in view_class.permission_classes)
+
+
+@register(Tags.security, Tags.urls)
+def check_api_views_declare_scopes(app_configs, **kwargs) -> list[CheckMessage]:
+    """Every API view that is not public names the scopes each of its methods needs, and checks them."""
+    messages: list[CheckMessage] = []
+    for name, view_class, methods in api_views():
+        if _is_public(view_class):
+            continue
+        label = f"{view_class.__module__}.{view_class.__qualname__} (api:{name})"
+        view = view_class()
+        problems = []
+        for method in _served_methods(view, methods):
+            try:
+                if not required_scopes_for(view, method):
+                    problems.append(f"{method} requires no scope")
+            except ImproperlyConfigured as error:
+                problems.append(str(error).rstrip("."))
+        if problems:
+            messages.append(
+                Error(
+                    f"{label} does not say which scopes a token needs: {'; '.join(problems)}.",
+                    hint=(
+                        "Set required_scopes (a list, or a dict of lists by HTTP method) and put "
+                        "api.permissions.TokenHasMethodScope in permission_classes; a view meant for anyone "
+                        "sets permission_classes = [AllowAny] and authentication_classes = []."
+                    ),
+                    obj=view_class,
+                    id="provider.E001",
+                )
+            )
+        elif not any(_permission_is(permission, TokenHasScope) for permission in view_class.permission_classes):
+            messages.append(
+                Error(
+                    f"{label} declares required_scopes but none of its permission classes checks them.",
+                    hint="Add api.permissions.TokenHasMethodScope to permission_classes.",
+                    obj=view_class,
+                    id="provider.E002",
+                )
+            )
+    return messages
+
+
+# SHARED CACHE
+# ------------------------------------------------------------------------------
+def _shared_cache_users() -> dict[str, list[str]]:
+    """Cache alias -> what relies on every app process seeing the same entries in it."""
+    users = {
+        # DRF's throttles count in the default cache, and device-code polling remembers the last poll there.
+        "default": ["the API's rate limits", "device-code polling intervals (RFC 8628 slow_down)"],
+    }
+    users.setdefault(settings.THROTTLE_CACHE_ALIAS, []).append("the brute-force throttles (accounts.throttling)")
+    if settings.SESSION_ENGINE in SESSION_CACHE_ENGINES:
+        users.setdefault(settings.SESSION_CACHE_ALIAS, []).append("sessions")
+    return users
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+@register(Tags.caches, Tags.security)
+def check_shared_cache(app_configs, **kwargs) -> list[CheckMessage]:
+    """Outside DEBUG, what throttles and sessions rely on must not live in one process's memory.
+
+    Production runs several processes (and often several machines): with a per-process cache each keeps its
+    own failure counts, so an attacker gets the limit once per process, and a session written by one
+    process is unknown to the next. DummyCache is worse: nothing is ever counted. With DEBUG, the
+    development server is one process, so a memory cache is fine there. Tests run without DEBUG but with a
+    memory cache on purpose (each test starts empty); config.settings.test silences this check and says why.
+    """
+    if settings.DEBUG:
+        return []
+    messages: list[CheckMessage] = []
+    for alias, users in _shared_cache_users().items():
+        backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+        if backend in PER_PROCESS_CACHES:
+            messages.append(
+                Error(
+                    f"CACHES[{alias!r}] is {backend.rsplit('.', 1)[-1]}, which no two app processes share, "
+                    f"but {_and_list(users)} rely on it.",
+                    hint=(
+                        "Set REDIS_URL (Django's Redis cache), or use the database cache "
+                        "(django.core.cache.backends.db.DatabaseCache, then manage.py createcachetable)."
+                    ),
+                    id="provider.E003",
+                )
+            )
+    return messages
+
+
+# REVERSE PROXY
+# ------------------------------------------------------------------------------
+@register(Tags.security)
+def check_proxy_settings(app_configs, **kwargs) -> list[CheckMessage]:
+    """CLIENT_IP_TRUSTED_PROXIES and SECURE_PROXY_SSL_HEADER both say whether a proxy is in front; they must agree."""
+    proxies = settings.CLIENT_IP_TRUSTED_PROXIES
+    ssl_header = settings.SECURE_PROXY_SSL_HEADER
+    if proxies < 0:
+        return [
+            Error(
+                f"CLIENT_IP_TRUSTED_PROXIES is {proxies}; it counts reverse proxies and cannot be negative.",
+                # A negative count would read X-Forwarded-For from the left, where the client writes what it likes.
+                hint="Set it to the number of proxies in front of the app that append to X-Forwarded-For (0: none).",
+                id="provider.E004",
+            )
+        ]
+    if proxies > 0 and not ssl_header:
+        return [
+            Warning(
+                f"CLIENT_IP_TRUSTED_PROXIES is {proxies} (a proxy is in front of the app) but "
+                "SECURE_PROXY_SSL_HEADER is not set.",
+                hint=(
+                    "Behind a TLS-terminating proxy Django sees plain http: issuer and redirect URLs come out "
+                    "http://, and SECURE_SSL_REDIRECT loops. Set SECURE_PROXY_SSL_HEADER to the header the proxy "
+                    "sets, e.g. ('HTTP_X_FORWARDED_PROTO', 'https'), or CLIENT_IP_TRUSTED_PROXIES=0 if no proxy."
+                ),
+                id="provider.W001",
+            )
+        ]
+    if proxies == 0 and ssl_header:
+        return [
+            Warning(
+                "SECURE_PROXY_SSL_HEADER is set (a proxy terminates TLS) but CLIENT_IP_TRUSTED_PROXIES is 0.",
+                hint=(
+                    "Every request then comes from the proxy's address: one per-IP throttle bucket for all "
+                    "clients (a single attacker blocks everyone) and the proxy's address in every audit event. "
+                    "Set CLIENT_IP_TRUSTED_PROXIES to the number of proxies that append to X-Forwarded-For."
+                ),
+                id="provider.W002",
+            )
+        ]
+    return []

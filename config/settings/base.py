@@ -37,8 +37,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast when the database is unreachable so protocol endpoints can answer 503 quickly.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+# SQLite (make run's embedded database) serves several threads or processes writing at once, e.g. four
+# clients asking for tokens. Without these, a transaction that reads first and writes later (the token
+# endpoint's) fails at once with "database is locked" whenever another one writes.
+SQLITE_OPTIONS = {
+    # WAL: readers never wait for the writer nor block it. synchronous=NORMAL is safe with WAL: it syncs at
+    # checkpoints, not at every commit, so a crash of the app loses nothing and a power cut can at most undo
+    # the last commits; the database stays consistent either way (https://sqlite.org/wal.html#performance).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # BEGIN IMMEDIATE takes the write lock at the start, so a writer waits its turn (busy timeout) instead
+    # of failing when it upgrades a read lock another writer beat it to.
+    "transaction_mode": "IMMEDIATE",
+    # Seconds a writer waits for the lock before "database is locked" (then answered 503 "busy", not an outage).
+    "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 # While the database is unreachable, requests get a 503 telling clients to retry after this many seconds.
 DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=5)
+# Lock contention (SQLite's busy timeout ran out, a PostgreSQL lock timeout or deadlock) is not an outage:
+# the same 503, saying the server is busy, with a short Retry-After since the next attempt likely succeeds.
+DATABASE_BUSY_RETRY_AFTER_SECONDS = env.int("DATABASE_BUSY_RETRY_AFTER_SECONDS", default=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLS
@@ -183,16 +203,12 @@ CONTENT_SECURITY_POLICY = (
 
 # CACHES
 # ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
 # Throttles and caches must be shared by every app process: Redis when configured, else the database.
+# Django's own Redis backend, with one client object per server and an atomic incr (config.redis_cache).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
+    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {

@@ -36,15 +36,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": dict.fromkeys(REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})),
 }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several worker processes write at once: WAL lets readers run beside the writer, IMMEDIATE takes
-    # the write lock at BEGIN (no upgrade deadlocks) and the timeout queues writers instead of failing.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-    }
-
 if env.bool("BENCH_DB_POOL", default=False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's pool instead of persistent connections, to compare the two (Django forbids combining them).
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -3,7 +3,7 @@
 from config.signing_keys import load_or_create_dev_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, OAUTH2_PROVIDER, env
+from .base import BASE_DIR, INSTALLED_APPS, OAUTH2_PROVIDER, SILENCED_SYSTEM_CHECKS, SQLITE_OPTIONS, env
 
 DEBUG = False
 # WhiteNoise serves STATIC_ROOT; tests read static files straight from the finders instead.
@@ -22,6 +22,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_MAIL_IN_BACKGROUND = False
 # Each test starts with an empty cache; tests that need a shared cache across processes set their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# provider.E003 refuses a per-process cache without DEBUG, as production must; here it is deliberate.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "provider.E003"]
 # A Redis server the shared-throttle tests may use (CI sets it); those tests skip when it is empty.
 REDIS_URL_FOR_TESTS = env("REDIS_URL_FOR_TESTS", default="")
 # In CI (CI=true) a missing Chromium fails the browser tests instead of skipping them: .ci/run installs it,
@@ -39,6 +41,10 @@ OAUTH2_PROVIDER = {
     "OIDC_ISS_ENDPOINT": "",
 }
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same options as every SQLite database (base), so tests and app servers started on an SQLite file
+    # behave as `make run` does. An in-memory database ignores journal_mode=WAL and keeps its own journal.
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 # Demo data (manage.py seed_demo): development and tests only, never production.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]

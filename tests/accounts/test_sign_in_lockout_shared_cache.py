@@ -60,7 +60,7 @@ def test_per_process_memory_caches_would_not_share_the_lockout(settings, user):
 
 @pytest.mark.skipif(not settings.REDIS_URL_FOR_TESTS, reason="REDIS_URL_FOR_TESTS is not set")
 def test_failures_counted_by_a_separate_process_continue_here_through_redis(settings):
-    two_caches(settings, "django_redis.cache.RedisCache", settings.REDIS_URL_FOR_TESTS)
+    two_caches(settings, "config.redis_cache.RedisCache", settings.REDIS_URL_FOR_TESTS)
     name = f"someone-{uuid.uuid4().hex}"  # unique, so a shared Redis database is harmless
     # A second Python process, configured from the environment as a production worker would be. It has no
     # database, so it runs axes' failure handler directly: what Django's user_login_failed signal runs.

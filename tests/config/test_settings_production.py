@@ -29,6 +29,8 @@ def production_env() -> dict[str, str]:
         # check --deploy never connects; an unreachable server proves it.
         "DATABASE_URL": "postgres://idp@127.0.0.1:9/idp",
         "PROVIDER_URL": "https://idp.example.test",
+        # TLS ends at one reverse proxy (production.py trusts its X-Forwarded-Proto), as README: Deployment.
+        "CLIENT_IP_TRUSTED_PROXIES": "1",
         "OIDC_RSA_PRIVATE_KEY": settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"],
         "EMAIL_URL": "smtp+tls://idp:mail-password@smtp.example.test:587",
         "DJANGO_DEFAULT_FROM_EMAIL": "Django IdP <noreply@idp.example.test>",
@@ -53,6 +55,12 @@ def test_check_deploy_passes_with_no_warnings(production_env):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_the_proxy_hops_are_left_at_zero(production_env):
+    result = manage({**production_env, "CLIENT_IP_TRUSTED_PROXIES": "0"}, "check", "--deploy")
+
+    assert "provider.W002" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def test_per_process_memory_caches_would_not_share_the_block(settings):
 
 @pytest.mark.skipif(not settings.REDIS_URL_FOR_TESTS, reason="REDIS_URL_FOR_TESTS is not set")
 def test_a_block_counted_by_a_separate_process_holds_here_through_redis(settings):
-    two_caches(settings, "django_redis.cache.RedisCache", settings.REDIS_URL_FOR_TESTS)
+    two_caches(settings, "config.redis_cache.RedisCache", settings.REDIS_URL_FOR_TESTS)
     subject = f"client-{uuid.uuid4().hex}"  # unique, so a shared Redis database is harmless
     # A second Python process, configured from the environment as a production worker would be.
     script = (
