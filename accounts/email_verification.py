@@ -6,11 +6,11 @@ address is on the account and not yet verified, so it works once: verifying spen
 address (which clears ``email_verified``, see User.save) leaves it pointing at an address that is gone.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import User
+from provider.settings import idp_settings
 
 SALT = "accounts.email_verification"
 
@@ -29,7 +29,7 @@ def email_verification_token(*, user: User) -> str:
 def email_verification_user(*, token: str) -> User | None:
     """The active user whose unverified current address ``token`` vouches for; None if expired, used or forged."""
     try:
-        payload = signing.loads(token, salt=SALT, max_age=settings.EMAIL_VERIFICATION_TIMEOUT)
+        payload = signing.loads(token, salt=SALT, max_age=idp_settings.EMAIL_VERIFICATION_TIMEOUT)
     except signing.BadSignature:  # also SignatureExpired
         return None
     user = User._default_manager.filter(pk=payload["user"], is_active=True).first()

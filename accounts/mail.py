@@ -18,6 +18,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from provider.settings import idp_settings
+
 log = logging.getLogger(__name__)
 
 # One thread per process: mail is a trickle (the requests are rate-limited), and one thread keeps a flood
@@ -48,7 +50,7 @@ def mail_send(
     """
     language = translation.get_language()
     context = {"site_name": settings.SITE_NAME, **context}
-    if settings.ACCOUNT_MAIL_IN_BACKGROUND:
+    if idp_settings.ACCOUNT_MAIL_IN_BACKGROUND:
         _outbox.submit(_render_and_send, to, subject_template, body_template, context, language, user_id)
     else:
         _render_and_send(to, subject_template, body_template, context, language, user_id)

@@ -10,31 +10,31 @@ address whether or not an account has it, so a paused unknown address looks like
 
 import math
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from audit.models import AuditEvent
 from audit.services import record_event
 from provider.client_address import client_address
+from provider.settings import idp_settings
 from provider.throttling import Limit, longest_retry_after, register_failure
 
 
 def password_reset_limits() -> tuple[Limit, Limit]:
     """The per-address and per-IP limits on password reset e-mails, read from settings at call time."""
-    window = settings.ACCOUNT_MAIL_WINDOW_SECONDS
+    window = idp_settings.ACCOUNT_MAIL_WINDOW_SECONDS
     return (
-        Limit("reset-mail:address", settings.ACCOUNT_MAIL_MAX_PER_ADDRESS, window),
-        Limit("reset-mail:ip", settings.ACCOUNT_MAIL_MAX_PER_IP, window),
+        Limit("reset-mail:address", idp_settings.ACCOUNT_MAIL_MAX_PER_ADDRESS, window),
+        Limit("reset-mail:ip", idp_settings.ACCOUNT_MAIL_MAX_PER_IP, window),
     )
 
 
 def email_verification_limits() -> tuple[Limit, Limit]:
     """The per-address and per-IP limits on verification e-mails, read from settings at call time."""
-    window = settings.ACCOUNT_MAIL_WINDOW_SECONDS
+    window = idp_settings.ACCOUNT_MAIL_WINDOW_SECONDS
     return (
-        Limit("verify-mail:address", settings.ACCOUNT_MAIL_MAX_PER_ADDRESS, window),
-        Limit("verify-mail:ip", settings.ACCOUNT_MAIL_MAX_PER_IP, window),
+        Limit("verify-mail:address", idp_settings.ACCOUNT_MAIL_MAX_PER_ADDRESS, window),
+        Limit("verify-mail:ip", idp_settings.ACCOUNT_MAIL_MAX_PER_IP, window),
     )
 
 

@@ -1,6 +1,5 @@
 """Writes that change several models together for one user."""
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -11,6 +10,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record_event
 from consent.services import consent_forget
+from provider.settings import idp_settings
 from tokens.services import tokens_revoke
 
 
@@ -60,7 +60,7 @@ def user_email_verification_send(*, user: User, request: HttpRequest) -> None:
         context={
             "username": user.get_username(),
             "link": absolute_link(request=request, path=path),
-            "hours": max(settings.EMAIL_VERIFICATION_TIMEOUT // 3600, 1),
+            "hours": max(idp_settings.EMAIL_VERIFICATION_TIMEOUT // 3600, 1),
         },
         user_id=user.pk,
     )

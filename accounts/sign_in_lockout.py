@@ -45,6 +45,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
+from provider.settings import idp_settings
+
 log = logging.getLogger(__name__)
 
 # The lockout parameters this handler counts, each with the setting that holds its limit.
@@ -106,7 +108,7 @@ class SignInLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
                 raise ImproperlyConfigured(
                     f"AXES_LOCKOUT_PARAMETERS: {parameter!r} is not one of {[*LIMIT_SETTINGS]}."
                 )
-            limit = getattr(settings, LIMIT_SETTINGS[parameter])
+            limit = getattr(idp_settings, LIMIT_SETTINGS[parameter])
             if values[parameter] and limit > 0:  # 0 turns a limit off
                 subjects.append((parameter, values[parameter], limit))
         return subjects

@@ -1,6 +1,5 @@
 """Pages a person sees on the provider itself (sign-in pages come from django.contrib.auth)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from accounts.mail_limits import email_verification_limits, mail_requested, mail
 from accounts.selectors import authorization_list
 from accounts.services import authorization_revoke, user_email_verification_send, user_email_verify
 from clients.models import Application
+from provider.settings import idp_settings
 
 
 class HomeView(TemplateView):
@@ -93,7 +93,7 @@ class EmailVerificationSentView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/email_verification_sent.html"
 
     def get_context_data(self, **kwargs):
-        hours = max(settings.EMAIL_VERIFICATION_TIMEOUT // 3600, 1)
+        hours = max(idp_settings.EMAIL_VERIFICATION_TIMEOUT // 3600, 1)
         return super().get_context_data(hours=hours, **kwargs)
 
 

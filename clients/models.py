@@ -9,6 +9,7 @@ from oauth2_provider.models import AbstractApplication
 
 from clients.redirect_matching import redirect_uri_matches
 from clients.redirect_uris import redirect_uri_problems
+from provider.settings import idp_settings
 
 
 class GrantType(models.TextChoices):
@@ -130,7 +131,7 @@ class Application(AbstractApplication):
             errors.setdefault("allowed_scopes", []).append(_("Undeclared scopes: %s") % ", ".join(undeclared))
 
         public = self.client_type == self.CLIENT_PUBLIC
-        allow_http = settings.OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL
+        allow_http = idp_settings.ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL
         for field in ("redirect_uris", "post_logout_redirect_uris"):
             for uri in getattr(self, field).split():
                 for problem in redirect_uri_problems(uri, public_client=public, allow_http_loopback=allow_http):

@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.views import defaults
 
+from provider.settings import idp_settings
+
 log = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -75,11 +77,11 @@ def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse
     # One line, no traceback: an outage (or a burst of contention) would flood the log with identical stacks.
     if busy:
         log.warning("Database busy (lock contention) for %s %s: %s", request.method, request.path, error)
-        retry_after = settings.DATABASE_BUSY_RETRY_AFTER_SECONDS
+        retry_after = idp_settings.DATABASE_BUSY_RETRY_AFTER_SECONDS
         description = "The server is busy right now. Retry in a moment."
     else:
         log.error("Database unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
-        retry_after = settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
+        retry_after = idp_settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
         description = "The server cannot reach its database right now. Retry shortly."
     if _is_protocol_request(request):
         response = JsonResponse({"error": "temporarily_unavailable", "error_description": description}, status=503)

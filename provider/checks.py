@@ -7,6 +7,7 @@ https://docs.djangoproject.com/en/5.2/topics/checks/
   *a* token).
 * provider.E003: the throttles and sessions rely on a cache every app process shares.
 * provider.E004, W001, W002: the reverse-proxy settings agree with each other.
+* provider.E005: every key of the project's own settings (IDP) is one the project reads.
 """
 
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from api.permissions import required_scopes_for
+from provider.settings import idp_settings
 
 API_NAMESPACE = "api"
 # Caches that live inside one process: a count or a session written by one process is unknown to the others.
@@ -109,7 +111,7 @@ def _shared_cache_users() -> dict[str, list[str]]:
         # DRF's throttles count in the default cache, and device-code polling remembers the last poll there.
         "default": ["the API's rate limits", "device-code polling intervals (RFC 8628 slow_down)"],
     }
-    users.setdefault(settings.THROTTLE_CACHE_ALIAS, []).append("the brute-force throttles (accounts.throttling)")
+    users.setdefault(idp_settings.THROTTLE_CACHE_ALIAS, []).append("the brute-force throttles (accounts.throttling)")
     if settings.SESSION_ENGINE in SESSION_CACHE_ENGINES:
         users.setdefault(settings.SESSION_CACHE_ALIAS, []).append("sessions")
     return users
@@ -154,7 +156,7 @@ def check_shared_cache(app_configs, **kwargs) -> list[CheckMessage]:
 @register(Tags.security)
 def check_proxy_settings(app_configs, **kwargs) -> list[CheckMessage]:
     """CLIENT_IP_TRUSTED_PROXIES and SECURE_PROXY_SSL_HEADER both say whether a proxy is in front; they must agree."""
-    proxies = settings.CLIENT_IP_TRUSTED_PROXIES
+    proxies = idp_settings.CLIENT_IP_TRUSTED_PROXIES
     ssl_header = settings.SECURE_PROXY_SSL_HEADER
     if proxies < 0:
         return [
@@ -191,3 +193,18 @@ def check_proxy_settings(app_configs, **kwargs) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+# THE PROJECT'S OWN SETTINGS
+# ------------------------------------------------------------------------------
+@register()
+def check_idp_settings(app_configs, **kwargs) -> list[CheckMessage]:
+    """An unknown key in IDP is a typo: without this its default would silently stay in force."""
+    return [
+        Error(
+            f"IDP[{key!r}] is not a setting of this project.",
+            hint=f"Known keys: {', '.join(sorted(idp_settings.defaults))} (provider/settings.py).",
+            id="provider.E005",
+        )
+        for key in idp_settings.unknown_keys()
+    ]

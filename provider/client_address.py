@@ -15,10 +15,10 @@ forged; trusting it would let an attacker pick a new address for every guess and
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from python_ipware import IpWare
 
 from audit.request_meta import request_meta
+from provider.settings import idp_settings
 
 
 @lru_cache(maxsize=8)
@@ -32,7 +32,7 @@ _REMOTE_ADDR_READER = IpWare(precedence=("REMOTE_ADDR",))
 def client_address(request: Any) -> str | None:
     """The address of the party that sent ``request`` (Django or oauthlib), or None when unknown or malformed."""
     meta = request_meta(request)
-    proxies = settings.CLIENT_IP_TRUSTED_PROXIES
+    proxies = idp_settings.CLIENT_IP_TRUSTED_PROXIES
     if proxies > 0:
         # Only the entries our own proxies appended reach ipware. X-Forwarded-For has no quoting, but ipware
         # splits it as if it had (RFC 7239 style): a lone '"' sent by the client would swallow the entries

@@ -33,6 +33,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from provider.responses import protocol_error
+from provider.settings import idp_settings
 
 # URL names (namespace oauth2_provider, except "login") whose parameters are checked.
 JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info"}
@@ -102,7 +103,7 @@ def check_parameters(
     repeats_checked_later: frozenset | set = frozenset(),
 ) -> None:
     """Raise MalformedRequest for a repeated (unless checked later), oversized or control-character parameter."""
-    limit = settings.REQUEST_GUARD_MAX_VALUE_LENGTH
+    limit = idp_settings.REQUEST_GUARD_MAX_VALUE_LENGTH
     seen: set[str] = set()
     for name, value in pairs:
         shown = name[:40]

@@ -24,6 +24,18 @@ DEFAULTS: dict[str, Any] = {
     "DEVICE_CODE_MAX_FAILURES_PER_USER": 10,
     "DEVICE_CODE_MAX_FAILURES_PER_IP": 30,
     "DEVICE_CODE_WINDOW_SECONDS": 900,
+    # accounts.sign_in_lockout: failed sign-ins per account name / address before a lockout of the window.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_IP": 30,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+    # accounts.mail_limits: reset and verification mails per recipient address / IP within the window.
+    "ACCOUNT_MAIL_MAX_PER_ADDRESS": 3,
+    "ACCOUNT_MAIL_MAX_PER_IP": 20,
+    "ACCOUNT_MAIL_WINDOW_SECONDS": 900,
+    # accounts.mail: send account mail from a worker thread after the response.
+    "ACCOUNT_MAIL_IN_BACKGROUND": True,
+    # accounts.email_verification: how long a verification link works.
+    "EMAIL_VERIFICATION_TIMEOUT": 24 * 3600,
     # The cache alias the counters live in: it must be shared by every app process (provider.checks).
     "THROTTLE_CACHE_ALIAS": "default",
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust REMOTE_ADDR only).
@@ -37,8 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_CACHE_POLL_SECONDS": 0.5,
     "TOKEN_CACHE_MAX_AGE_SECONDS": 300.0,
     "TOKEN_CACHE_MAX_ENTRIES": 20000,
-    # config.database_outage: Retry-After while the database is unreachable.
+    # config.database_outage: Retry-After while the database is unreachable, and while it is busy (locks).
     "DATABASE_OUTAGE_RETRY_AFTER_SECONDS": 5,
+    "DATABASE_BUSY_RETRY_AFTER_SECONDS": 1,
 }
 
 

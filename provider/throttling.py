@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
@@ -30,6 +29,7 @@ from audit.services import record_event
 from provider.client_address import client_address
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.responses import NO_STORE_HEADERS, protocol_json
+from provider.settings import idp_settings
 
 
 @dataclass(frozen=True)
@@ -43,26 +43,26 @@ class Limit:
 
 def client_auth_limits() -> tuple[Limit, Limit]:
     """The per-client and per-IP limits on client authentication, read from settings at call time."""
-    window = settings.OAUTH_CLIENT_AUTH_WINDOW_SECONDS
+    window = idp_settings.CLIENT_AUTH_WINDOW_SECONDS
     return (
-        Limit("client-auth:client", settings.OAUTH_CLIENT_AUTH_MAX_FAILURES, window),
-        Limit("client-auth:ip", settings.OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP, window),
+        Limit("client-auth:client", idp_settings.CLIENT_AUTH_MAX_FAILURES, window),
+        Limit("client-auth:ip", idp_settings.CLIENT_AUTH_MAX_FAILURES_PER_IP, window),
     )
 
 
 def device_code_limits() -> tuple[Limit, Limit]:
     """The per-user and per-IP limits on wrong device user codes, read from settings at call time."""
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    window = idp_settings.DEVICE_CODE_WINDOW_SECONDS
     return (
-        Limit("device-code:user", settings.DEVICE_CODE_MAX_FAILURES_PER_USER, window),
-        Limit("device-code:ip", settings.DEVICE_CODE_MAX_FAILURES_PER_IP, window),
+        Limit("device-code:user", idp_settings.DEVICE_CODE_MAX_FAILURES_PER_USER, window),
+        Limit("device-code:ip", idp_settings.DEVICE_CODE_MAX_FAILURES_PER_IP, window),
     )
 
 
 # COUNTERS
 # ------------------------------------------------------------------------------
 def _cache():
-    return caches[settings.THROTTLE_CACHE_ALIAS]
+    return caches[idp_settings.THROTTLE_CACHE_ALIAS]
 
 
 def _keys(limit: Limit, subject: str) -> tuple[str, str]:

@@ -7,12 +7,12 @@ short statement, so a large table is never locked for the length of the whole sw
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from oauth2_provider.models import clear_expired, get_access_token_model, get_refresh_token_model
 from oauth2_provider.settings import oauth2_settings
 
+from provider.settings import idp_settings
 from tokens.models import TokenFamily
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def expired_tokens_clear() -> dict[str, int]:
 
 
 def _past_absolute_lifetime() -> QuerySet:
-    lifetime = settings.OAUTH_REFRESH_ABSOLUTE_SECONDS
+    lifetime = idp_settings.REFRESH_ABSOLUTE_SECONDS
     refresh_tokens = get_refresh_token_model().objects
     if not lifetime:
         return refresh_tokens.none()

@@ -7,15 +7,15 @@ lifetime; here the bound counts from the chain's first issuance (tokens.models.T
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
+from provider.settings import idp_settings
 from tokens.selectors import refresh_chain_started_at
 
 
 def refresh_chain_expired(*, refresh_token) -> bool:
     """Whether the chain ``refresh_token`` belongs to is older than OAUTH_REFRESH_ABSOLUTE_SECONDS."""
-    lifetime = settings.OAUTH_REFRESH_ABSOLUTE_SECONDS
+    lifetime = idp_settings.REFRESH_ABSOLUTE_SECONDS
     if not lifetime:
         return False
     started_at = refresh_chain_started_at(refresh_token=refresh_token)

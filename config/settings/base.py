@@ -54,11 +54,6 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
-# While the database is unreachable, requests get a 503 telling clients to retry after this many seconds.
-DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=5)
-# Lock contention (SQLite's busy timeout ran out, a PostgreSQL lock timeout or deadlock) is not an outage:
-# the same 503, saying the server is busy, with a short Retry-After since the next attempt likely succeeds.
-DATABASE_BUSY_RETRY_AFTER_SECONDS = env.int("DATABASE_BUSY_RETRY_AFTER_SECONDS", default=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLS
@@ -225,26 +220,61 @@ else:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
 # A token request has under 15 fields; 300 still leaves room for admin bulk actions on a 100-row page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=300)
-# provider.request_guard: the longest single parameter value the protocol endpoints accept. An ID token
-# hint or a "claims" request is a few KB; redirect URIs are at most 2000 characters.
-REQUEST_GUARD_MAX_VALUE_LENGTH = env.int("REQUEST_GUARD_MAX_VALUE_LENGTH", default=8192)
 
-# BRUTE-FORCE THROTTLING
+# THE PROJECT'S OWN SETTINGS (provider.settings)
 # ------------------------------------------------------------------------------
-# provider.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW seconds,
-# without the secret being checked. 0 disables a limit. Counters live in this cache alias. (Sign-in has
-# its own section below: django-axes.)
-THROTTLE_CACHE_ALIAS = "default"
-# Client authentication at /o/token/, /o/revoke_token/, /o/introspect/. Secrets are 128 random characters,
-# so this limits noise and stuffing of weak secrets; the per-client limit lets anyone who knows a client_id
-# pause that client for a window, hence a higher default than for people.
-OAUTH_CLIENT_AUTH_MAX_FAILURES = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES", default=20)
-OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP = env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP", default=50)
-OAUTH_CLIENT_AUTH_WINDOW_SECONDS = env.int("OAUTH_CLIENT_AUTH_WINDOW_SECONDS", default=300)
-# Device user codes carry ~40 bits (RFC 8628 §5.1 asks for rate limits on entering them): wrong codes
-# are counted per signed-in user and per IP, in the same window as sign-in failures.
-DEVICE_CODE_MAX_FAILURES_PER_USER = env.int("DEVICE_CODE_MAX_FAILURES_PER_USER", default=10)
-DEVICE_CODE_MAX_FAILURES_PER_IP = env.int("DEVICE_CODE_MAX_FAILURES_PER_IP", default=30)
+# One namespaced dict, read through provider.settings.idp_settings (reloaded when a test changes it), as
+# DOT reads OAUTH2_PROVIDER. Every key has a default there; an unknown key stops start-up (provider.E005).
+IDP = {
+    # provider.request_guard: the longest single parameter value the protocol endpoints accept. An ID token
+    # hint or a "claims" request is a few KB; redirect URIs are at most 2000 characters.
+    "REQUEST_GUARD_MAX_VALUE_LENGTH": env.int("REQUEST_GUARD_MAX_VALUE_LENGTH", default=8192),
+    # provider.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW
+    # seconds, without the secret being checked. 0 disables a limit. Counters live in this cache alias.
+    "THROTTLE_CACHE_ALIAS": "default",
+    # Client authentication at /o/token/, /o/revoke_token/, /o/introspect/. Secrets are 128 random
+    # characters, so this limits noise and stuffing of weak secrets; the per-client limit lets anyone who
+    # knows a client_id pause that client for a window, hence a higher default than for people.
+    "CLIENT_AUTH_MAX_FAILURES": env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES", default=20),
+    "CLIENT_AUTH_MAX_FAILURES_PER_IP": env.int("OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP", default=50),
+    "CLIENT_AUTH_WINDOW_SECONDS": env.int("OAUTH_CLIENT_AUTH_WINDOW_SECONDS", default=300),
+    # Device user codes carry ~40 bits (RFC 8628 §5.1 asks for rate limits on entering them): wrong codes
+    # are counted per signed-in user and per IP, in the same window as sign-in failures.
+    "DEVICE_CODE_MAX_FAILURES_PER_USER": env.int("DEVICE_CODE_MAX_FAILURES_PER_USER", default=10),
+    "DEVICE_CODE_MAX_FAILURES_PER_IP": env.int("DEVICE_CODE_MAX_FAILURES_PER_IP", default=30),
+    "DEVICE_CODE_WINDOW_SECONDS": env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900),
+    # Sign-in lockout (accounts.sign_in_lockout, below): per account name and per address (higher: offices
+    # and mobile networks share one); 0 disables a limit. The window is how long a count lasts from its
+    # first failure, and a lockout from the failure that started it.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5),
+    "LOGIN_MAX_FAILURES_PER_IP": env.int("LOGIN_MAX_FAILURES_PER_IP", default=30),
+    "LOGIN_FAILURE_WINDOW_SECONDS": env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900),
+    # accounts.mail_limits: reset and verification e-mails each, per recipient address (existing or not)
+    # and per IP. The request that reaches MAX is still sent; later ones are refused until WINDOW seconds
+    # after it. Three per address leaves room for a lost mail; 0 disables a limit.
+    "ACCOUNT_MAIL_MAX_PER_ADDRESS": env.int("ACCOUNT_MAIL_MAX_PER_ADDRESS", default=3),
+    "ACCOUNT_MAIL_MAX_PER_IP": env.int("ACCOUNT_MAIL_MAX_PER_IP", default=20),
+    "ACCOUNT_MAIL_WINDOW_SECONDS": env.int("ACCOUNT_MAIL_WINDOW_SECONDS", default=900),
+    # Rendered and sent by a worker thread after the response, so a reset request for a known address takes
+    # as long as one for an unknown address (no enumeration by timing) and a slow mail server stalls no page.
+    "ACCOUNT_MAIL_IN_BACKGROUND": True,
+    # A verification link works until the address is verified or changed, and for this long.
+    "EMAIL_VERIFICATION_TIMEOUT": env.int("EMAIL_VERIFICATION_TIMEOUT_SECONDS", default=24 * 3600),
+    # How many reverse proxies in front of the app append to X-Forwarded-For. 0 trusts only REMOTE_ADDR:
+    # trusting more hops than really exist lets a client forge its address and dodge per-IP throttles.
+    "CLIENT_IP_TRUSTED_PROXIES": env.int("CLIENT_IP_TRUSTED_PROXIES", default=0),
+    # Absolute refresh lifetime (ASVS 10.4.8): a chain of rotated refresh tokens ends this long after the
+    # grant that started it, however often refreshed (REFRESH_TOKEN_EXPIRE_SECONDS is only an idle limit).
+    "REFRESH_ABSOLUTE_SECONDS": env.int("OAUTH_REFRESH_ABSOLUTE_SECONDS", default=30 * 24 * 3600),
+    # Redirect URIs over plain http are accepted only for loopback hosts of public (native) clients
+    # (RFC 8252 §7.3). Development turns this on for confidential clients too, for the demo web client.
+    "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": env.bool("OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL", default=False),
+    # While the database is unreachable, requests get a 503 telling clients to retry after this many seconds.
+    "DATABASE_OUTAGE_RETRY_AFTER_SECONDS": env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=5),
+    # Lock contention (SQLite's busy timeout ran out, a PostgreSQL lock timeout or deadlock) is not an
+    # outage: the same 503, saying the server is busy, with a short Retry-After (the next try likely works).
+    "DATABASE_BUSY_RETRY_AFTER_SECONDS": env.int("DATABASE_BUSY_RETRY_AFTER_SECONDS", default=1),
+}
 
 # SIGN-IN LOCKOUT (django-axes)
 # ------------------------------------------------------------------------------
@@ -252,14 +282,9 @@ DEVICE_CODE_MAX_FAILURES_PER_IP = env.int("DEVICE_CODE_MAX_FAILURES_PER_IP", def
 # After MAX failed sign-ins the account name (existing or not) or the address is locked out for WINDOW
 # seconds, and no password is checked meanwhile: on the sign-in page, the admin's login and the legacy
 # password grant. accounts.sign_in_lockout says where its handler differs from axes' own and why.
-# Per account name and per address (higher: offices and mobile networks share one); 0 disables a limit.
-# axes has one AXES_FAILURE_LIMIT for every parameter and it is not used here: the handler reads these two.
-LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=5)
-LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=30)
-# How long a count lasts from its first failure, and a lockout from the failure that started it. Also the
-# window of the device-code limits above.
-LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
-AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+# The limits per account name and per address are IDP["LOGIN_MAX_FAILURES_PER_ACCOUNT"] and ["..._PER_IP"]
+# (axes has one AXES_FAILURE_LIMIT for every parameter and it is not used here: the handler reads those).
+AXES_COOLOFF_TIME = timedelta(seconds=IDP["LOGIN_FAILURE_WINDOW_SECONDS"])
 # Each counted on its own: a name is locked out from every address, an address for every name.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Counts in the Django cache (Redis with REDIS_URL, else the database cache), shared by every app process
@@ -277,12 +302,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # axes' admin lists its database tables, which the cache handler leaves empty.
 AXES_ENABLE_ADMIN = False
-
-# CLIENT ADDRESSES
-# ------------------------------------------------------------------------------
-# How many reverse proxies in front of the app append to X-Forwarded-For. 0 trusts only REMOTE_ADDR:
-# trusting more hops than really exist lets a client forge its address and dodge per-IP throttles.
-CLIENT_IP_TRUSTED_PROXIES = env.int("CLIENT_IP_TRUSTED_PROXIES", default=0)
 
 # EMAIL
 # ------------------------------------------------------------------------------
@@ -318,17 +337,7 @@ PROVIDER_URL = env("PROVIDER_URL", default="").rstrip("/")
 # A reset link works once (it dies when the password changes) and for this long: short, because anyone who
 # reads the mailbox meanwhile can take the account.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
-# A verification link works until the address is verified or changed, and for this long.
-EMAIL_VERIFICATION_TIMEOUT = env.int("EMAIL_VERIFICATION_TIMEOUT_SECONDS", default=24 * 3600)
-# accounts.mail_limits: reset and verification e-mails each, per recipient address (existing or not) and
-# per IP, counted in THROTTLE_CACHE_ALIAS. The request that reaches MAX is still sent; later ones are
-# refused until WINDOW seconds after it. Three per address leaves room for a lost mail; 0 disables a limit.
-ACCOUNT_MAIL_MAX_PER_ADDRESS = env.int("ACCOUNT_MAIL_MAX_PER_ADDRESS", default=3)
-ACCOUNT_MAIL_MAX_PER_IP = env.int("ACCOUNT_MAIL_MAX_PER_IP", default=20)
-ACCOUNT_MAIL_WINDOW_SECONDS = env.int("ACCOUNT_MAIL_WINDOW_SECONDS", default=900)
-# Rendered and sent by a worker thread after the response, so a reset request for a known address takes
-# as long as one for an unknown address (no enumeration by timing) and a slow mail server stalls no page.
-ACCOUNT_MAIL_IN_BACKGROUND = True
+# The verification link's lifetime, the mail rate limits and background sending are in IDP (above).
 
 # LOGGING
 # ------------------------------------------------------------------------------
@@ -442,10 +451,6 @@ OAUTH2_PROVIDER = {
     "CLEAR_EXPIRED_TOKENS_BATCH_SIZE": 10000,
 }
 
-# Absolute refresh lifetime (ASVS 10.4.8): a chain of rotated refresh tokens ends this long after the
-# grant that started it, however often it was refreshed (REFRESH_TOKEN_EXPIRE_SECONDS is only an idle limit).
-OAUTH_REFRESH_ABSOLUTE_SECONDS = env.int("OAUTH_REFRESH_ABSOLUTE_SECONDS", default=30 * 24 * 3600)
-
 # BEARER TOKEN CACHE (token_cache)
 # ------------------------------------------------------------------------------
 # Each process keeps the access tokens it validated and the clients it authenticated, so an API call costs
@@ -458,9 +463,6 @@ TOKEN_CACHE_POLL_SECONDS = env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5)
 TOKEN_CACHE_MAX_AGE_SECONDS = env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=300.0)
 TOKEN_CACHE_MAX_ENTRIES = env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000)
 
-# Redirect URIs over plain http are accepted only for loopback hosts of public (native) clients
-# (RFC 8252 §7.3). Development turns this on for confidential clients too, for the demo web client.
-OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = env.bool("OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL", default=False)
 # DOT's deploy check E003 objects to "http" in ALLOWED_REDIRECT_URI_SCHEMES at all. It stays because
 # RFC 8252 §7.3 native apps receive their code on http://127.0.0.1:<port>, which RFC 9700 §2.1 allows;
 # clients.redirect_uris refuses every other http redirect URI when an admin registers it.

@@ -4,7 +4,7 @@ console unless EMAIL_URL names a mail server)."""
 from config.signing_keys import load_or_create_dev_key, split_pems
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, OAUTH2_PROVIDER, env
+from .base import BASE_DIR, IDP, INSTALLED_APPS, OAUTH2_PROVIDER, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Only a development key: production.py has no default and refuses to start without one.
@@ -12,7 +12,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-local-development
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 # The demo web client runs on http://localhost:8001; real clients must use https.
-OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = True
+IDP = {**IDP, "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": True}
 
 OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,

@@ -3,7 +3,7 @@
 from config.signing_keys import load_or_create_dev_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, OAUTH2_PROVIDER, SILENCED_SYSTEM_CHECKS, SQLITE_OPTIONS, env
+from .base import BASE_DIR, IDP, INSTALLED_APPS, OAUTH2_PROVIDER, SILENCED_SYSTEM_CHECKS, SQLITE_OPTIONS, env
 
 DEBUG = False
 # WhiteNoise serves STATIC_ROOT; tests read static files straight from the finders instead.
@@ -18,8 +18,6 @@ PASSWORD_HASHERS = [
     "clients.hashers.ClientSecretHasher",
 ]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests read django.core.mail.outbox right after the request; the tests of the worker thread turn it back on.
-ACCOUNT_MAIL_IN_BACKGROUND = False
 # Each test starts with an empty cache; tests that need a shared cache across processes set their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # provider.E003 refuses a per-process cache without DEBUG, as production must; here it is deliberate.
@@ -29,7 +27,12 @@ REDIS_URL_FOR_TESTS = env("REDIS_URL_FOR_TESTS", default="")
 # In CI (CI=true) a missing Chromium fails the browser tests instead of skipping them: .ci/run installs it,
 # so a skip there would hide a whole suite. On a developer's machine they skip with a clear reason.
 BROWSER_REQUIRED = env.bool("CI", default=False)
-OAUTH_ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL = False
+IDP = {
+    **IDP,
+    "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": False,
+    # Tests read django.core.mail.outbox right after the request; the tests of the worker thread turn it on.
+    "ACCOUNT_MAIL_IN_BACKGROUND": False,
+}
 # Tests change rows behind the app's back (QuerySet.update) and expect the very next request to see it:
 # read the token cache's invalidation feed on every request (production: every 0.5 s). The multi-process
 # propagation test starts app servers with production's interval through the environment.

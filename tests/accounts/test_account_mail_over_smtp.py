@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from tests.idp import set_idp
 from tests.live_servers import free_port
 from tests.mail_server import Inbox, body_of, link_in
 
@@ -63,7 +64,7 @@ def test_a_verification_link_delivered_by_smtp_verifies_the_address(browser, use
 
 def test_the_reset_page_answers_before_the_mail_server_accepts_the_message(client, user, smtp_server, settings):
     """Off the request path: a known address must not answer an SMTP round trip later than an unknown one."""
-    settings.ACCOUNT_MAIL_IN_BACKGROUND = True
+    set_idp(settings, ACCOUNT_MAIL_IN_BACKGROUND=True)
     smtp_server.open.clear()  # the server now holds every message until told to accept it
 
     response = client.post(reverse("password_reset"), {"email": user.email})

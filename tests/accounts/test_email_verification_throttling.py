@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +15,9 @@ PAUSED = "Too many emails were asked for. Try again in 15 minutes."
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.ACCOUNT_MAIL_MAX_PER_ADDRESS = 3
-    settings.ACCOUNT_MAIL_MAX_PER_IP = 5
-    settings.ACCOUNT_MAIL_WINDOW_SECONDS = 900
+    set_idp(settings, ACCOUNT_MAIL_MAX_PER_ADDRESS=3)
+    set_idp(settings, ACCOUNT_MAIL_MAX_PER_IP=5)
+    set_idp(settings, ACCOUNT_MAIL_WINDOW_SECONDS=900)
 
 
 @pytest.fixture

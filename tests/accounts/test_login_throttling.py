@@ -8,6 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditEvent
 from tests.factories import USER_PASSWORD, UserFactory
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,9 @@ PAUSED = "Too many failed sign-in attempts. Try again in 15 minutes."
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    settings.LOGIN_MAX_FAILURES_PER_IP = 10
-    settings.LOGIN_FAILURE_WINDOW_SECONDS = 900
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_IP=10)
+    set_idp(settings, LOGIN_FAILURE_WINDOW_SECONDS=900)
 
 
 def sign_in(http: Client, username: str, password: str, **headers):
@@ -91,7 +92,7 @@ def test_signing_in_successfully_clears_the_account_counter(client, user):
 
 
 def test_one_ip_trying_many_accounts_is_blocked_but_other_ips_are_not(client, user, settings):
-    settings.LOGIN_MAX_FAILURES_PER_IP = 4
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_IP=4)
     for n in range(4):
         sign_in(client, f"guess-{n}", "wrong")
 

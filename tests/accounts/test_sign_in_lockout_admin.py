@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import SignInLockout
 from audit.models import AuditEvent
 from tests.factories import USER_PASSWORD, UserFactory
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +21,8 @@ CHANGELIST = "admin:accounts_signinlockout_changelist"
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    settings.LOGIN_MAX_FAILURES_PER_IP = 5
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_IP=5)
 
 
 def sign_in(username: str, password: str, address: str = ADDRESS):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.sign_in import throttled_message
 from tests.factories import USER_PASSWORD
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ COOL_OFF = 2  # seconds: short, so the test can wait it out
 
 @pytest.fixture(autouse=True)
 def short_cool_off(settings) -> None:
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
     settings.AXES_COOLOFF_TIME = timedelta(seconds=COOL_OFF)
 
 

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import USER_PASSWORD
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +14,8 @@ PAUSED = "Too many failed sign-in attempts. Try again in 15 minutes."
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    settings.LOGIN_MAX_FAILURES_PER_IP = 5
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_IP=5)
 
 
 def sign_in(username: str, password: str, address: str, **headers):
@@ -57,7 +58,7 @@ def test_a_name_typed_to_look_like_an_address_does_not_share_that_address_count(
 
 
 def test_behind_a_trusted_proxy_each_client_is_counted_at_its_own_address(user, settings):
-    settings.CLIENT_IP_TRUSTED_PROXIES = 1
+    set_idp(settings, CLIENT_IP_TRUSTED_PROXIES=1)
     for n in range(5):
         sign_in(f"guess-{n}", "wrong", "10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
 
@@ -68,7 +69,7 @@ def test_behind_a_trusted_proxy_each_client_is_counted_at_its_own_address(user, 
 
 
 def test_a_zero_limit_turns_that_count_off(user, settings):
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 0
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=0)
     for n in range(4):
         sign_in("alice", "wrong", f"198.51.100.{n}")
 

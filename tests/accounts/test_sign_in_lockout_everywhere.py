@@ -9,6 +9,7 @@ from oauth2_provider.models import get_access_token_model
 from clients.models import GrantType
 from tests.factories import USER_PASSWORD, ApplicationFactory, UserFactory
 from tests.flows import token_request
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,8 @@ ADDRESS = "198.51.100.9"
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    settings.LOGIN_MAX_FAILURES_PER_IP = 5
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_IP=5)
 
 
 @pytest.fixture

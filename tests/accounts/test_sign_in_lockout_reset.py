@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import USER_PASSWORD
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,8 @@ ADDRESS = "198.51.100.9"
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    settings.LOGIN_MAX_FAILURES_PER_IP = 5
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_IP=5)
 
 
 def sign_in(username: str, password: str, address: str = ADDRESS):

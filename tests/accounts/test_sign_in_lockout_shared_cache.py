@@ -17,13 +17,14 @@ from django.urls import reverse
 
 from accounts.sign_in_lockout import SignInLockoutHandler
 from tests.factories import USER_PASSWORD
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
+    set_idp(settings, LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
 
 
 def two_caches(settings, backend: str, location: str) -> None:

@@ -6,6 +6,7 @@ from oauthlib.common import Request as OAuthlibRequest
 
 from audit.models import AuditEvent
 from audit.services import checksum_prefix, clean_details, record_event
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(settings):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4")
 
     assert record_event(event=AuditEvent.Event.LOGOUT, request=request).ip == "10.0.0.1"
-    settings.CLIENT_IP_TRUSTED_PROXIES = 1
+    set_idp(settings, CLIENT_IP_TRUSTED_PROXIES=1)
     # Only the hop our proxy appended counts; the forged left-most entry is never used.
     assert record_event(event=AuditEvent.Event.LOGOUT, request=request).ip == "198.51.100.4"
 

@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import REPO_DIR
 from tests.browser.pages import sign_in
+from tests.idp import set_idp
 from tests.mail_server import Inbox, link_in
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ NEW_PASSWORD = "a-brand-new-passphrase-42"
 
 @pytest.fixture(autouse=True)
 def _mail_from_the_worker_thread(settings) -> None:
-    settings.ACCOUNT_MAIL_IN_BACKGROUND = True
+    set_idp(settings, ACCOUNT_MAIL_IN_BACKGROUND=True)
 
 
 def shoot(page: Page, name: str) -> None:

@@ -5,6 +5,7 @@ from django.test import RequestFactory
 from oauthlib.common import Request as OAuthlibRequest
 
 from provider.client_address import client_address
+from tests.idp import set_idp
 
 
 def django_request(**meta):
@@ -16,7 +17,7 @@ def proxies(settings):
     """Set how many reverse proxies in front of the app append to X-Forwarded-For."""
 
     def trust(count: int) -> None:
-        settings.CLIENT_IP_TRUSTED_PROXIES = count
+        set_idp(settings, CLIENT_IP_TRUSTED_PROXIES=count)
 
     return trust
 

@@ -9,6 +9,7 @@ from audit.models import AuditEvent
 from provider.validator import OAuth2Validator
 from tests.factories import CLIENT_SECRET, MachineApplicationFactory
 from tests.flows import basic_auth, endpoint_request, form_post, token_request
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,9 @@ WRONG = "wrong-secret"
 
 @pytest.fixture(autouse=True)
 def small_limits(settings) -> None:
-    settings.OAUTH_CLIENT_AUTH_MAX_FAILURES = 3
-    settings.OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP = 10
-    settings.OAUTH_CLIENT_AUTH_WINDOW_SECONDS = 300
+    set_idp(settings, CLIENT_AUTH_MAX_FAILURES=3)
+    set_idp(settings, CLIENT_AUTH_MAX_FAILURES_PER_IP=10)
+    set_idp(settings, CLIENT_AUTH_WINDOW_SECONDS=300)
 
 
 def fail_client_auth(http, app, times: int, **headers) -> None:
@@ -80,7 +81,7 @@ def test_blocking_one_client_leaves_other_clients_alone(client, machine_app):
 
 
 def test_failures_across_many_client_ids_block_the_ip(client, machine_app, settings):
-    settings.OAUTH_CLIENT_AUTH_MAX_FAILURES_PER_IP = 4
+    set_idp(settings, CLIENT_AUTH_MAX_FAILURES_PER_IP=4)
     for n in range(4):
         response = form_post(client, reverse("oauth2_provider:token"), GRANT, **basic_auth(f"sprayed-{n}", WRONG))
         assert response.status_code == 401
@@ -146,7 +147,7 @@ def test_throttling_is_audited_once_with_each_failure_recorded(client, machine_a
 
 
 def test_a_zero_limit_disables_the_per_client_throttle(client, machine_app, settings):
-    settings.OAUTH_CLIENT_AUTH_MAX_FAILURES = 0
+    set_idp(settings, CLIENT_AUTH_MAX_FAILURES=0)
     fail_client_auth(client, machine_app, 5)
 
     assert token_request(client, machine_app, GRANT, secret=CLIENT_SECRET).status_code == 200

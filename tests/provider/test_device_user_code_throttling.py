@@ -6,14 +6,15 @@ from django.urls import reverse
 
 from tests.factories import DeviceApplicationFactory, UserFactory
 from tests.flows import form_post
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def strict_limits(settings):
-    settings.DEVICE_CODE_MAX_FAILURES_PER_USER = 3
-    settings.DEVICE_CODE_MAX_FAILURES_PER_IP = 100
+    set_idp(settings, DEVICE_CODE_MAX_FAILURES_PER_USER=3)
+    set_idp(settings, DEVICE_CODE_MAX_FAILURES_PER_IP=100)
 
 
 def real_user_code(http) -> str:
@@ -61,8 +62,8 @@ def test_one_users_guessing_does_not_block_another_user(browser, client, strict_
 
 
 def test_guessing_from_one_address_with_many_accounts_is_blocked_per_ip(client, settings):
-    settings.DEVICE_CODE_MAX_FAILURES_PER_USER = 100
-    settings.DEVICE_CODE_MAX_FAILURES_PER_IP = 2
+    set_idp(settings, DEVICE_CODE_MAX_FAILURES_PER_USER=100)
+    set_idp(settings, DEVICE_CODE_MAX_FAILURES_PER_IP=2)
     for n in range(2):
         account = Client()
         account.force_login(UserFactory(username=f"guesser{n}"))

@@ -8,7 +8,13 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSet
 
 from api.permissions import TokenHasMethodScope
-from provider.checks import check_api_views_declare_scopes, check_proxy_settings, check_shared_cache
+from provider.checks import (
+    check_api_views_declare_scopes,
+    check_idp_settings,
+    check_proxy_settings,
+    check_shared_cache,
+)
+from tests.idp import set_idp
 
 
 # API VIEWS (served by this module as the URLconf of the tests that set ROOT_URLCONF to it)
@@ -145,7 +151,7 @@ def test_a_memory_cache_for_throttles_without_debug_is_an_error(settings):
 def test_a_dummy_throttle_cache_of_its_own_is_an_error(settings):
     settings.DEBUG = False
     settings.CACHES = {"default": DATABASE, "throttles": DUMMY}
-    settings.THROTTLE_CACHE_ALIAS = "throttles"
+    set_idp(settings, THROTTLE_CACHE_ALIAS="throttles")
 
     messages = check_shared_cache(None)
 
@@ -199,10 +205,20 @@ FORWARDED_PROTO = ("HTTP_X_FORWARDED_PROTO", "https")
     ids=["negative", "negative-no-header", "hops-no-header", "header-no-hops", "one-proxy", "two-proxies", "none"],
 )
 def test_proxy_settings_must_agree(settings, proxies, ssl_header, expected):
-    settings.CLIENT_IP_TRUSTED_PROXIES = proxies
+    set_idp(settings, CLIENT_IP_TRUSTED_PROXIES=proxies)
     settings.SECURE_PROXY_SSL_HEADER = ssl_header
 
     messages = check_proxy_settings(None)
 
     assert [m.id for m in messages] == expected
     assert all(message.hint for message in messages)
+
+
+def test_an_unknown_idp_key_is_an_error(settings):
+    settings.IDP = {**settings.IDP, "TOKEN_CACHE_MAX_ENTRIE": 5}
+
+    assert [message.id for message in check_idp_settings(None)] == ["provider.E005"]
+
+
+def test_the_configured_idp_settings_have_no_unknown_key():
+    assert check_idp_settings(None) == []

@@ -15,6 +15,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 
 from provider.throttling import Limit, register_failure, reset, retry_after
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,13 @@ def two_caches(settings, backend: str, location: str, **extra) -> None:
 
 
 def block_through(settings, alias: str, subject: str) -> None:
-    settings.THROTTLE_CACHE_ALIAS = alias
+    set_idp(settings, THROTTLE_CACHE_ALIAS=alias)
     for _ in range(LIMIT.max_failures):
         register_failure(LIMIT, subject)
 
 
 def wait_through(settings, alias: str, subject: str) -> int:
-    settings.THROTTLE_CACHE_ALIAS = alias
+    set_idp(settings, THROTTLE_CACHE_ALIAS=alias)
     return retry_after(LIMIT, subject)
 
 

@@ -12,6 +12,7 @@ from oauth2_provider.models import get_access_token_model, get_grant_model, get_
 
 from tests.factories import AccessTokenFactory
 from tests.flows import obtain_code, tokens_for
+from tests.idp import set_idp
 from tests.tokens.probes import access_token_works, refresh
 from tokens.models import TokenFamily
 
@@ -64,7 +65,7 @@ def test_a_live_chain_and_its_family_survive(browser, client, web_app):
 
 
 def test_refresh_tokens_past_the_absolute_lifetime_are_deleted(browser, client, web_app, settings, small_batches):
-    settings.OAUTH_REFRESH_ABSOLUTE_SECONDS = 3600
+    set_idp(settings, REFRESH_ABSOLUTE_SECONDS=3600)
     first = tokens_for(browser, client, web_app)
     for _ in range(3):
         first = refresh(client, web_app, first["refresh_token"]).json()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_refresh_token_model
 
 from tests.flows import tokens_for
+from tests.idp import set_idp
 from tests.tokens.probes import refresh
 from tokens.models import TokenFamily
 
@@ -17,7 +18,7 @@ LIFETIME = 30 * 24 * 3600
 
 @pytest.fixture(autouse=True)
 def absolute_lifetime(settings) -> int:
-    settings.OAUTH_REFRESH_ABSOLUTE_SECONDS = LIFETIME
+    set_idp(settings, REFRESH_ABSOLUTE_SECONDS=LIFETIME)
     return LIFETIME
 
 
@@ -72,7 +73,7 @@ def test_a_chain_issued_before_families_were_recorded_counts_from_its_oldest_ref
 
 
 def test_zero_turns_the_absolute_lifetime_off(browser, client, web_app, settings):
-    settings.OAUTH_REFRESH_ABSOLUTE_SECONDS = 0
+    set_idp(settings, REFRESH_ABSOLUTE_SECONDS=0)
     tokens = tokens_for(browser, client, web_app)
     age_chain(web_app, seconds=10 * LIFETIME)
 
