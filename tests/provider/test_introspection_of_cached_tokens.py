@@ -23,7 +23,7 @@ def token(client, settings, resource_server, user, web_app):
     settings.TOKEN_CACHE_POLL_SECONDS = 3600.0
     access_tokens.sync()
     assert introspect(client, resource_server, token)["active"] is True
-    assert token.token_checksum in access_tokens._entries
+    assert token.token_checksum in access_tokens.tokens
     return token
 
 

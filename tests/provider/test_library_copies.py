@@ -89,7 +89,13 @@ COPIES = [
         OAuthLibCore.verify_request,
         "dbe558ba2f29274a56e45d4f0cfbc3af1cad6427e1b581aa787d77cb49b2b994",
         "token_cache.authentication.bearer_request_verify",
-        "same: validate_bearer_token called directly, the header parsed once, the answer cached",
+        "same: a cached token checked on its record, else validate_bearer_token called directly; header parsed once",
+    ),
+    (
+        OAuth2Validator.validate_bearer_token,
+        "2d69b8c2ea7e8d140da5f840aca896fb34785815838f4c297c92790a3a86c0ae",
+        "provider.validator.OAuth2Validator.validate_bearer_token",
+        "checks the token's cached value record: no query and no model instance per call (DOT loads all three)",
     ),
     (
         OAuth2Validator._set_oauth2_error_on_request,

@@ -2,26 +2,22 @@
 
 import pytest
 from django.db import DatabaseError
-from oauth2_provider.models import get_access_token_model
 
 from token_cache.cache import access_tokens
 from token_cache.models import InvalidationEvent
+from token_cache.selectors import bearer_token_presented
 
 pytestmark = pytest.mark.django_db
 
 Kind = InvalidationEvent.Kind
 
 
-def load(token):
-    return get_access_token_model().objects.select_related("application", "user").get(pk=token.pk)
-
-
 def cache(token) -> None:
-    access_tokens.access_token(token.token_checksum, lambda: load(token))
+    bearer_token_presented(raw_token=token.raw_token)
 
 
 def is_cached(token) -> bool:
-    return token.token_checksum in access_tokens._entries
+    return token.token_checksum in access_tokens.tokens
 
 
 def test_a_row_that_commits_after_a_larger_id_was_read_is_still_applied(settings, rare_feed_reads, access_token):

@@ -36,4 +36,4 @@ def test_the_cache_never_holds_more_than_its_maximum(client, settings, rare_feed
     for token in AccessTokenFactory.create_batch(5, user=user, application=web_app):
         assert get_me(client, token).status_code == 200
 
-    assert len(access_tokens._entries) == 3
+    assert len(access_tokens.tokens) == 3
