@@ -137,6 +137,19 @@ def _layout(model: type[models.Model]) -> tuple[tuple[str, ...], tuple[int, ...]
     return names, mutable
 
 
+def _frozen(value):
+    # A JSON value the cache owns. Lists of strings (a client's grant types, allowed scopes, a token's
+    # resources) become tuples, which JSON never decodes to, so handing one out afresh is a cheap list().
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return copy.deepcopy(value)
+
+
+def _thawed(value):
+    # A JSON value for one instance: a view may change it in place, which must never reach the next request.
+    return list(value) if value.__class__ is tuple else copy.deepcopy(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One model row as the values of its concrete fields; each request gets an instance of its own."""
@@ -152,7 +165,7 @@ class Row:
         values = [getattr(instance, name) for name in names]
         for index in mutable:
             # The caller keeps ``instance``: a list it later changes in place must not change the cache.
-            values[index] = copy.deepcopy(values[index])
+            values[index] = _frozen(values[index])
         return cls(type(instance), db, tuple(values))
 
     def instance(self) -> models.Model:
@@ -160,6 +173,5 @@ class Row:
         names, mutable = _layout(self.model)
         values = list(self.values)
         for index in mutable:
-            # A view may change a JSON list it was handed; that must never reach the next request.
-            values[index] = copy.deepcopy(values[index])
+            values[index] = _thawed(values[index])
         return self.model.from_db(self.db, names, values)
