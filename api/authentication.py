@@ -11,9 +11,12 @@ from token_cache.authentication import OAuth2Authentication
 class BearerTokenAuthentication(OAuth2Authentication):
     """Accept an access token from the ``Authorization: Bearer`` header only (RFC 6750 §2.1, RFC 9700 §4.3.2).
 
-    Token lookup stays DOT's (``validate_bearer_token`` on our validator), so a faster lookup there is used
-    here unchanged. What this class adds is what DOT leaves to each project: tokens elsewhere count as no
-    token, a refused token raises a typed ``invalid_token`` error, and the challenge follows RFC 6750 §3.
+    Token checks stay the validator's (``validate_bearer_token``, whose checks a cached token gets on its
+    record: token_cache.authentication). ``request.auth`` is then the token's immutable record
+    (token_cache.records.BearerToken: ``scope``, ``user_id``, ``application_id``, ``allow_scopes()``...),
+    never a model instance, and ``request.user`` an instance of its user made for this request. What this
+    class adds is what DOT leaves to each project: tokens elsewhere count as no token, a refused token
+    raises a typed ``invalid_token`` error, and the challenge follows RFC 6750 §3.
     """
 
     www_authenticate_realm = REALM

@@ -6,6 +6,7 @@ from oauth2_provider.contrib.rest_framework import TokenHasScope
 from rest_framework.permissions import BasePermission
 
 from api.exceptions import InsufficientScope
+from token_cache.records import BearerToken
 
 # Requests that only read: they need what reading the resource needs.
 _READ_ALIASES = {"HEAD": "GET", "OPTIONS": "GET"}
@@ -40,7 +41,8 @@ class TokenHasMethodScope(TokenHasScope):
             return True
         token = request.auth
         scopes = self.get_scopes(request, view)
-        if token and hasattr(token, "scope") and not token.allow_scopes(scopes):
+        # Anything but a bearer token's record (another authentication class) is simply not permitted, as in DOT.
+        if isinstance(token, BearerToken) and not token.allow_scopes(scopes):
             # A valid token lacking a scope: RFC 6750 §3.1 insufficient_scope (403), not a bare 403.
             raise InsufficientScope(scopes)
         return False
@@ -50,10 +52,10 @@ class TokenHasUser(BasePermission):
     """The token speaks for a user; a client-credentials token (no user) cannot act on anyone's data."""
 
     def has_permission(self, request, view) -> bool:
-        token = request.auth
+        token: BearerToken | None = request.auth
         if token is None:
             return False
-        if getattr(token, "user_id", None) is None:
+        if token.user_id is None:
             raise InsufficientScope(
                 required_scopes_for(view, request.method),
                 _("This endpoint acts for a user; a client-credentials token speaks for no user."),
@@ -65,10 +67,10 @@ class TokenHasNoUser(BasePermission):
     """The token is a machine client's own (client credentials), not one a user delegated."""
 
     def has_permission(self, request, view) -> bool:
-        token = request.auth
+        token: BearerToken | None = request.auth
         if token is None:
             return False
-        if getattr(token, "user_id", None) is not None:
+        if token.user_id is not None:
             # A user cannot delegate a directory of every account they themselves may not read.
             raise InsufficientScope(
                 required_scopes_for(view, request.method),

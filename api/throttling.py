@@ -3,6 +3,8 @@
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from token_cache.records import BearerToken
+
 
 class _SettingsRates:
     """Rates read from settings at each request (DRF binds them at import), so an override takes effect."""
@@ -16,12 +18,12 @@ class _SettingsRates:
 class _TokenThrottle(_SettingsRates, SimpleRateThrottle):
     """A throttle keyed on the access token's client (and user); requests without one are not counted here."""
 
-    def get_ident_from_token(self, token) -> str:
+    def get_ident_from_token(self, token: BearerToken) -> str:
         raise NotImplementedError
 
     def get_cache_key(self, request, view):
-        token = request.auth
-        if getattr(token, "application_id", None) is None:
+        token: BearerToken | None = request.auth  # the token's record (api.authentication)
+        if token is None or token.application_id is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident_from_token(token)}
 
@@ -31,7 +33,7 @@ class GrantRateThrottle(_TokenThrottle):
 
     scope = "api_grant"
 
-    def get_ident_from_token(self, token) -> str:
+    def get_ident_from_token(self, token: BearerToken) -> str:
         return f"{token.application_id}:{token.user_id or '-'}"
 
 
@@ -40,7 +42,7 @@ class ClientRateThrottle(_TokenThrottle):
 
     scope = "api_client"
 
-    def get_ident_from_token(self, token) -> str:
+    def get_ident_from_token(self, token: BearerToken) -> str:
         return str(token.application_id)
 
 

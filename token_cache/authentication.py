@@ -9,15 +9,16 @@ about half as much as DRF itself (see README, Benchmarks). Here:
 * the oauthlib server is built once per process, as DOT's own views do (``OAuthLibMixin.get_oauthlib_core``);
   validator and server keep no per-request state, so every request and thread can share them;
 * a request carrying exactly ``Authorization: Bearer <token>`` (oauthlib's own test for a bearer
-  token) goes straight to ``validate_bearer_token`` with an oauthlib request holding just that header
-  and the absolute URI, which is all that validation reads. Every check the validator makes (DOT's
-  expiry, scope, audience and client checks, and ours) still runs; only the plumbing is skipped;
-* a token the validator accepted before in this process, whose token, user and client rows have not
-  changed since (token_cache.cache: any change empties the entry in every process within the poll
-  interval), is accepted again while it has not expired, without re-running the validator: its answer
-  depends only on those rows, the clock and (for resource-bound tokens, never taken this way) the URI;
+  token) whose token this process has cached is checked on its record (token_cache.records) by
+  ``bearer_token_refusal``, the function the validator's ``validate_bearer_token`` itself applies:
+  the same checks, without a query, a model instance for the token or an oauthlib request;
+* a token not cached goes straight to ``validate_bearer_token`` with an oauthlib request holding just
+  that header and the absolute URI, which is all that validation reads;
 * anything else (no header, another scheme, a JWT, a token in the body) takes DOT's full path, so
   oauthlib keeps deciding every unusual case.
+
+Whichever way it went, ``request.auth`` is the token's record and ``request.user`` its user (an instance
+made for this request).
 """
 
 import threading
@@ -29,20 +30,15 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from oauth2_provider.bcp import bcp_compliant
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication as DOTOAuth2Authentication
-from oauth2_provider.models import AbstractAccessToken
 from oauth2_provider.oauth2_backends import OAuthLibCore, get_oauthlib_core
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request as OAuthlibRequest
 from rest_framework.request import Request
 
 from token_cache.cache import access_tokens
-
-try:
-    # CPython's own SHA-256, which hashlib falls back to: the same digest without OpenSSL 3's algorithm
-    # lookup on every call, measured at a few microseconds of each API call's token check.
-    from _sha256 import sha256
-except ImportError:  # Pythons without it (3.12 renamed it) use OpenSSL's
-    from hashlib import sha256
+from token_cache.records import BearerToken, bearer_token_refusal
+from token_cache.selectors import user_cached
+from tokens.checksums import sha256_hex
 
 _core: OAuthLibCore | None = None
 _core_lock = threading.Lock()
@@ -73,11 +69,11 @@ def _looks_like_jwt(token: str) -> bool:
 
 @dataclass(slots=True)
 class BearerCheck:
-    """What a bearer-token check established: the token and its user when valid, else the RFC 6750 error."""
+    """What a bearer-token check established: the token's record and its user when valid, else the RFC 6750 error."""
 
     valid: bool
     user: object = None
-    access_token: AbstractAccessToken | None = None
+    access_token: BearerToken | None = None
     oauth2_error: dict | None = None  # None: no details (made once per request, so no default_factory)
 
     @classmethod
@@ -114,22 +110,29 @@ def bearer_request_verify(request: HttpRequest | Request, token: str | None = No
         )
     ):
         return BearerCheck(False)
-    checksum = sha256(token.encode("utf-8")).hexdigest()
-    accepted = access_tokens.validated(checksum)
-    if accepted is not None:
-        access_token, user = accepted
-        return BearerCheck(True, user, access_token)
-    generation = access_tokens.generation()
-    core = oauthlib_core()
-    # Absolute, as DOT builds it: RFC 8707 audience checks compare it with the token's resources.
-    uri = http_request.build_absolute_uri(core._get_escaped_full_path(http_request))
+    checksum = sha256_hex(token)
+    access_tokens.sync()
+    cached = access_tokens.token(checksum)
+    if cached is not None:
+        # Only a token bound to resources needs the URI (RFC 8707); the rest are spared building it.
+        uri = _absolute_uri(http_request) if cached.resource else None
+        refusal = bearer_token_refusal(token=cached, scopes=(), uri=uri)
+        if refusal is not None:
+            return BearerCheck(False, oauth2_error=refusal)
+        user = user_cached(user_id=cached.user_id)
+        if cached.user_id is None or user is not None:
+            return BearerCheck(True, user, cached)
+        # The user row is gone (its deletion, and its tokens', is on its way through the feed).
     headers = {"Authorization": http_request.META["HTTP_AUTHORIZATION"]}
-    oauthlib_request = OAuthlibRequest(uri, http_method=http_request.method, body=None, headers=headers)
+    oauthlib_request = OAuthlibRequest(_absolute_uri(http_request), http_method=http_request.method, headers=headers)
     oauthlib_request.scopes = []
-    valid = core.server.request_validator.validate_bearer_token(token, [], oauthlib_request)
-    if valid:
-        access_tokens.mark_validated(checksum, generation)
+    valid = oauthlib_core().server.request_validator.validate_bearer_token(token, [], oauthlib_request)
     return BearerCheck.of(valid, oauthlib_request)
+
+
+def _absolute_uri(http_request: HttpRequest) -> str:
+    # Absolute, as DOT builds it: RFC 8707 audience checks compare it with the token's resources.
+    return http_request.build_absolute_uri(oauthlib_core()._get_escaped_full_path(http_request))
 
 
 class OAuth2Authentication(DOTOAuth2Authentication):

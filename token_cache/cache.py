@@ -1,8 +1,10 @@
-"""The per-process access-token cache behind bearer validation, and the feed that keeps it in step.
+"""The per-process cache behind bearer validation, and the feed that keeps it in step.
 
 Every API call presents a bearer token, and DOT answers each by loading the token, its client and its
-user in one joined query. Here each process keeps what that query returned, keyed by the token's
-sha256 (the raw token is never held), and serves repeat presentations without touching the database.
+user in one joined query. Here each process keeps what that query returned, as values in three stores:
+the token as an immutable record (token_cache.records.BearerToken) keyed by its sha256 (the raw token
+is never held), its user by primary key and its client by client_id, both as field values from which
+each request gets instances of its own. A repeat presentation touches no database and builds no token.
 
 Revocation still takes effect in every process, within a bound:
 
@@ -11,8 +13,9 @@ Revocation still takes effect in every process, within a bound:
   row is visible exactly when the change commits, however the change was made (ORM, bulk update, raw
   SQL). The process that made the change drops its own entries at once (token_cache.receivers).
 * Before it answers from the cache, a process reads the rows added since its last read, at most once per
-  ``TOKEN_CACHE_POLL_SECONDS``, and drops what they name. So a change committed at time T is honoured
-  by every process from T + TOKEN_CACHE_POLL_SECONDS on (plus the duration of one small query).
+  ``TOKEN_CACHE_POLL_SECONDS``, and drops what they name from every store: a token's record goes with
+  its own row, its user's and its client's, since it holds their state. So a change committed at time
+  T is honoured by every process from T + TOKEN_CACHE_POLL_SECONDS on (plus the duration of one query).
 * PostgreSQL hands out ids before commit, so a row with a smaller id may become visible after a larger
   one. Ids skipped by a read are remembered as holes and asked for again for ``HOLE_SECONDS``.
 * Entries are reloaded after ``TOKEN_CACHE_MAX_AGE_SECONDS`` whatever happens: a backstop for what
@@ -22,38 +25,28 @@ Works the same on SQLite and PostgreSQL and needs no Redis: the feed is an ordin
 indexed query per process per interval rather than one query per request.
 """
 
-import copy
 import logging
-import math
 import random
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
-from typing import ClassVar
+from typing import Generic, TypeVar
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.signals import setting_changed
 from django.db import DatabaseError, models, router
 from django.db.models import Q
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import cached_property
-from oauth2_provider.models import (
-    AbstractAccessToken,
-    AbstractApplication,
-    get_access_token_model,
-    get_application_model,
-)
+from oauth2_provider.models import AbstractAccessToken, AbstractApplication
 
+from provider.settings import idp_settings
 from token_cache.models import InvalidationEvent
+from token_cache.records import BearerToken, Row
 
 log = logging.getLogger(__name__)
+
+Kind = InvalidationEvent.Kind
 
 # How long an id skipped by a read stays suspected of belonging to a transaction not yet committed.
 HOLE_SECONDS = 30.0
@@ -83,321 +76,181 @@ class CacheSettings:
     @classmethod
     def current(cls) -> "CacheSettings":
         return cls(
-            enabled=settings.TOKEN_CACHE_ENABLED,
-            poll_seconds=settings.TOKEN_CACHE_POLL_SECONDS,
-            max_age_seconds=settings.TOKEN_CACHE_MAX_AGE_SECONDS,
-            max_entries=settings.TOKEN_CACHE_MAX_ENTRIES,
+            enabled=idp_settings.TOKEN_CACHE_ENABLED,
+            poll_seconds=idp_settings.TOKEN_CACHE_POLL_SECONDS,
+            max_age_seconds=idp_settings.TOKEN_CACHE_MAX_AGE_SECONDS,
+            max_entries=idp_settings.TOKEN_CACHE_MAX_ENTRIES,
         )
 
 
-class _RelationCache(dict):
-    """A model instance's relation cache (``_state.fields_cache``) whose pending rows are built when first read.
+K = TypeVar("K", str, int)
+V = TypeVar("V")
+Ref = tuple[str, int]  # (InvalidationEvent.Kind, primary key) of a row a cached value was read from
 
-    Django reads this dict by key, asks ``in``, sets and deletes keys, and copies it to pickle; a pending
-    relation behaves in each as if it were already cached, so nothing can tell the difference except
-    the time it takes to build a row nobody reads. Made as ``_RelationCache(cached)``, then ``_pending``
-    set to ``{cache name: builder}`` (no ``__init__`` of its own: this is made once per request).
+
+@dataclass(slots=True)
+class _StoreEntry(Generic[V]):
+    """One cached value, the rows it was read from, and when."""
+
+    value: V
+    refs: tuple[Ref, ...]
+    loaded_at: float
+
+
+class Store(Generic[K, V]):
+    """Cached values of one kind by key, indexed by the rows each was read from, oldest first.
+
+    Reads take no lock (a dict lookup is atomic); writes happen under the cache's lock.
     """
 
-    __slots__ = ("_pending",)
-    _pending: dict[str, Callable[[], models.Model]]
+    def __init__(self) -> None:
+        self._entries: dict[K, _StoreEntry[V]] = {}
+        self._index: dict[Ref, set[K]] = {}
 
-    def __missing__(self, key: str) -> models.Model:
-        value = self._pending.pop(key)()  # KeyError when neither cached nor pending, as Django expects
-        dict.__setitem__(self, key, value)
-        return value
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self._pending
+        return key in self._entries
 
-    def __setitem__(self, key: str, value: models.Model | None) -> None:
-        self._pending.pop(key, None)
-        dict.__setitem__(self, key, value)
+    def get(self, key: K, max_age: float) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry.loaded_at >= max_age:
+            return None
+        return entry.value
 
-    def __delitem__(self, key: str) -> None:
-        if self._pending.pop(key, None) is None:
-            dict.__delitem__(self, key)
+    def put(self, key: K, value: V, refs: tuple[Ref, ...], max_entries: int) -> None:
+        self.remove(key)
+        while len(self._entries) >= max_entries:
+            # Oldest first (dicts keep insertion order); entries are short-lived anyway.
+            self.remove(next(iter(self._entries)))
+        self._entries[key] = _StoreEntry(value, refs, time.monotonic())
+        for ref in refs:
+            self._index.setdefault(ref, set()).add(key)
 
-    def copy(self) -> dict:
-        # Model.__getstate__ (pickling, copy.copy) keeps the copy: it must hold every relation, built.
-        return {**self, **{key: self[key] for key in list(self._pending)}}
+    def drop(self, ref: Ref) -> None:
+        for key in list(self._index.get(ref, ())):
+            self.remove(key)
 
+    def remove(self, key: K) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            return
+        for ref in entry.refs:
+            keys = self._index.get(ref)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._index[ref]
 
-# JSON values a request cannot change in place, so every instance may share them.
-_IMMUTABLE_JSON = (str, int, float, bool, type(None))
-
-
-@dataclass
-class _ModelSpec:
-    """How rows of one model are kept (their field values) and turned back into instances."""
-
-    model: type[models.Model]
-    names: tuple[str, ...]
-    mutable: tuple[str, ...]
-
-    @classmethod
-    def of(cls, model: type[models.Model]) -> "_ModelSpec":
-        fields = model._meta.concrete_fields
-        return cls(
-            model=model,
-            names=tuple(f.attname for f in fields),
-            mutable=tuple(f.attname for f in fields if isinstance(f, models.JSONField)),
-        )
-
-    def snapshot(self, instance: models.Model) -> dict:
-        """The row's values, owned by the cache: what the caller then does to ``instance`` never reaches them."""
-        values = {name: getattr(instance, name) for name in self.names}
-        for name in self.mutable:
-            value = values[name]
-            if isinstance(value, list) and all(isinstance(item, str) for item in value):
-                # A tuple stands for a list of strings (JSON never decodes to one): cheap to hand out afresh.
-                values[name] = tuple(value)
-            elif not isinstance(value, _IMMUTABLE_JSON):
-                values[name] = copy.deepcopy(value)
-        return values
-
-    def build(self, db: str, snapshot: dict) -> models.Model:
-        """A fresh instance for each request, as ``Model.from_db`` would make it, minus the per-field work."""
-        instance = self.model.__new__(self.model)
-        values = instance.__dict__
-        values.update(snapshot)
-        for name in self.mutable:
-            # A view may mutate a list it was handed; that must never change what the next request sees.
-            value = values[name]
-            if value.__class__ is tuple:
-                values[name] = list(value)
-            elif not isinstance(value, _IMMUTABLE_JSON):
-                values[name] = copy.deepcopy(value)
-        if self.init_listened:
-            return self.model.from_db(db, self.names, [values[name] for name in self.names])
-        state = ModelState()
-        state.adding = False
-        state.db = db
-        instance._state = state
-        return instance
-
-    @cached_property
-    def init_listened(self) -> bool:
-        # Only skip Model.__init__ when nothing listens to it (checked once: receivers connect at start-up).
-        return pre_init.has_listeners(self.model) or post_init.has_listeners(self.model)
+    def clear(self) -> None:
+        self._entries.clear()
+        self._index.clear()
 
 
-@dataclass
-class _Entry:
-    """One cached access token with its user and client, as DOT's select_related query returned them."""
+class TokenCache:
+    """This process's bearer tokens (records by checksum), users (by id) and clients (by client_id).
 
-    db: str
-    token: dict
-    user: dict | None
-    application: dict | None
-    token_id: int
-    user_id: int | None
-    application_id: int | None
-    loaded_at: float
-    # The token's expiry as a POSIX timestamp: checked on every cache hit, cheaper than a datetime.
-    expires_at: float
-    # Set once the validator's whole validate_bearer_token accepted this token (see ``validated``).
-    validated: bool = False
-
-    def refs(self) -> tuple[tuple[str, int | None], ...]:
-        """The (kind, primary key) of every row this entry depends on."""
-        Kind = InvalidationEvent.Kind
-        return ((Kind.TOKEN, self.token_id), (Kind.USER, self.user_id), (Kind.APPLICATION, self.application_id))
-
-
-@dataclass
-class _ClientEntry:
-    """One cached client (Application row), as DOT's lookup by client_id returned it."""
-
-    db: str
-    application: dict
-    application_id: int
-    loaded_at: float
-    validated: ClassVar[bool] = False  # a client is never a bearer token's answer
-
-    def refs(self) -> tuple[tuple[str, int | None], ...]:
-        return ((InvalidationEvent.Kind.APPLICATION, self.application_id),)
-
-
-CLIENT_KEY = "client:"  # token entries are keyed by a sha256 hex digest, which never starts like this
-
-
-class AccessTokenCache:
-    """Access tokens by checksum, and clients by client_id, for this process; kept fresh by the shared feed."""
+    Lookups answer from the state of the feed's last read and never query: call ``sync()`` once before
+    a request's lookups, so one request reads the feed at most once and sees one consistent state.
+    """
 
     def __init__(self):
         self._lock = threading.RLock()
-        self._specs: tuple[_ModelSpec, _ModelSpec, _ModelSpec] | None = None
         self.settings = CacheSettings.current()
         self.reset()
 
     def reset(self) -> None:
         """Forget everything, including the position in the feed (tests; a process after fork)."""
         with self._lock:
-            self._entries: dict[str, _Entry | _ClientEntry] = {}
-            self._index: dict[str, dict[int, set[str]]] = {kind: {} for kind in InvalidationEvent.Kind.values}
+            self.tokens: Store[str, BearerToken] = Store()
+            self.users: Store[int, Row] = Store()
+            self.clients: Store[str, Row] = Store()
             self._last_event_id: int | None = None
             self._holes: dict[int, float] = {}
             self._last_poll = -float("inf")
             self._next_purge = time.monotonic() + random.uniform(0, PURGE_EVERY_SECONDS)  # noqa: S311
-            # Bumped by every drop and every read of the feed: a load that straddles one is not stored,
-            # since the change it missed may already have been read (threaded servers).
+            # Bumped by every drop and every read of the feed that found rows: a load that straddles one is
+            # not stored, since the change it missed may already have been read (threaded servers).
             self._generation = 0
 
     # LOOKUP
     # --------------------------------------------------------------------------
-    def access_token(
-        self, checksum: str, load: Callable[[], AbstractAccessToken | None]
-    ) -> AbstractAccessToken | None:
-        """The access token with ``checksum`` (user and client attached), from here or from ``load()``."""
-        self.sync()
-        entry = self._entries.get(checksum)
-        if entry is not None and time.monotonic() - entry.loaded_at < self.settings.max_age_seconds:
-            return self._build(entry)[0]
-        generation = self._generation
-        token = load()
-        if token is not None:
-            self._store(checksum, token, generation)
-        return token
+    def token(self, checksum: str) -> BearerToken | None:
+        """The record of the access token whose sha256 is ``checksum``, if this process has it."""
+        return self.tokens.get(checksum, self.settings.max_age_seconds)
 
-    def validated(self, checksum: str) -> tuple[AbstractAccessToken, models.Model | None] | None:
-        """The token and its user (None for a client's own token), if the validator accepted it before and
-        nothing it depends on changed since.
-
-        ``validate_bearer_token`` decides from the token, its user and its client (rows whose every
-        change empties the entry), the clock (expiry, checked again here) and, for a token bound to
-        resources, the request URI (such tokens are never marked). So its answer for an unchanged entry
-        is the same answer, and repeating it is work, not safety.
-        """
-        now = time.monotonic()
-        if now - self._last_poll >= self.settings.poll_seconds:  # sync()'s own test, spared a call per request
-            self.sync()
-            now = time.monotonic()
-        entry = self._entries.get(checksum)
-        if (
-            entry is None
-            or not entry.validated
-            or now - entry.loaded_at >= self.settings.max_age_seconds
-            or time.time() >= entry.expires_at
-        ):
-            return None
-        return self._build(entry)
-
-    def mark_validated(self, checksum: str, generation: int) -> None:
-        """Note that the validator accepted the token (for a request with no required scope)."""
-        with self._lock:
-            entry = self._entries.get(checksum)
-            if generation == self._generation and isinstance(entry, _Entry) and not entry.token.get("resource"):
-                entry.validated = True
+    def user(self, user_id: int) -> models.Model | None:
+        """A new instance of the user with primary key ``user_id``, if this process has the row."""
+        row = self.users.get(user_id, self.settings.max_age_seconds)
+        return None if row is None else row.instance()
 
     def client(self, client_id: str) -> AbstractApplication | None:
-        """The client with ``client_id`` if this process has it (a fresh instance), else None; never a query."""
-        self.sync()
-        entry = self._entries.get(CLIENT_KEY + client_id)
-        if entry is None or time.monotonic() - entry.loaded_at >= self.settings.max_age_seconds:
-            return None
-        return self._model_specs()[2].build(entry.db, entry.application)
+        """A new instance of the client with ``client_id``, if this process has the row."""
+        row = self.clients.get(client_id, self.settings.max_age_seconds)
+        return None if row is None else row.instance()
 
     def generation(self) -> int:
-        """A token to pass to ``remember_client``: loads that straddle a change are not remembered."""
+        """A token to pass to the ``remember_*`` methods: loads that straddle a change are not remembered."""
         return self._generation
 
-    def remember_client(self, application: AbstractApplication, generation: int) -> None:
-        """Keep ``application``, just loaded from the database, for later lookups by its client_id."""
-        key = CLIENT_KEY + application.client_id
-        if key in self._entries:
-            return
-        entry = _ClientEntry(
-            db=application._state.db,
-            application=self._model_specs()[2].snapshot(application),
-            application_id=application.pk,
-            loaded_at=time.monotonic(),
-        )
-        self._insert(key, entry, generation)
-
-    def _build(self, entry: _Entry) -> tuple[AbstractAccessToken, models.Model | None]:
-        """Fresh instances of the token and its user, related as select_related would leave them."""
-        token_spec, user_spec, application_spec = self._specs or self._model_specs()
-        token = token_spec.build(entry.db, entry.token)
-        user = user_spec.build(entry.db, entry.user) if entry.user is not None else None
-        # Fill the relation caches the way select_related does, so no attribute access queries. Bearer
-        # checks read the user but never the client: the client is built only if something asks for it.
-        # The keys are the fields' cache names, which for a foreign key is its name (Field.cache_name).
-        relations = _RelationCache(user=user)
-        if entry.application is None:
-            relations._pending = {}
-            relations["application"] = None
-        else:
-            relations._pending = {"application": partial(application_spec.build, entry.db, entry.application)}
-        token._state.fields_cache = relations
-        return token, user
-
-    def _store(self, checksum: str, token: AbstractAccessToken, generation: int) -> None:
-        token_spec, user_spec, application_spec = self._model_specs()
-        user = token.user if token.user_id is not None else None
-        application = token.application if token.application_id is not None else None
-        entry = _Entry(
-            db=token._state.db,
-            token=token_spec.snapshot(token),
-            user=user_spec.snapshot(user) if user is not None else None,
-            application=application_spec.snapshot(application) if application is not None else None,
-            token_id=token.pk,
-            user_id=token.user_id,
-            application_id=token.application_id,
-            loaded_at=time.monotonic(),
-            expires_at=token.expires.timestamp() if token.expires else -math.inf,
-        )
-        self._insert(checksum, entry, generation)
-
-    def _insert(self, key: str, entry: "_Entry | _ClientEntry", generation: int) -> None:
+    def remember_token(self, access_token: AbstractAccessToken, *, db: str, generation: int) -> BearerToken:
+        """Keep ``access_token``, just read from ``db`` with its user and client, as a record and two rows."""
+        token = BearerToken.of(access_token)
+        refs = ((Kind.TOKEN, token.id),)
+        rows: list[tuple[Store, object, Row, Ref]] = []
+        if access_token.user_id is not None:
+            user = access_token.user
+            refs += ((Kind.USER, user.pk),)
+            rows.append((self.users, user.pk, Row.of(user, db=db), (Kind.USER, user.pk)))
+        if access_token.application_id is not None:
+            application = access_token.application
+            refs += ((Kind.APPLICATION, application.pk),)
+            row = Row.of(application, db=db)
+            rows.append((self.clients, application.client_id, row, (Kind.APPLICATION, application.pk)))
         with self._lock:
             if generation != self._generation:
-                return
-            self._remove(key)
-            while len(self._entries) >= self.settings.max_entries:
-                # Oldest first (dicts keep insertion order); entries are short-lived anyway.
-                self._remove(next(iter(self._entries)))
-            self._entries[key] = entry
-            for kind, ref in entry.refs():
-                if ref is not None:
-                    self._index[kind].setdefault(ref, set()).add(key)
+                return token
+            self.tokens.put(token.checksum, token, refs, self.settings.max_entries)
+            for store, key, row, ref in rows:
+                store.put(key, row, (ref,), self.settings.max_entries)
+        return token
 
-    def _model_specs(self) -> tuple["_ModelSpec", "_ModelSpec", "_ModelSpec"]:
-        if self._specs is None:
-            self._specs = (
-                _ModelSpec.of(get_access_token_model()),
-                _ModelSpec.of(get_user_model()),
-                _ModelSpec.of(get_application_model()),
-            )
-        return self._specs
+    def remember_user(self, user: models.Model, *, db: str, generation: int) -> None:
+        """Keep ``user``, just read from ``db``, for later lookups by its primary key."""
+        row = Row.of(user, db=db)
+        with self._lock:
+            if generation == self._generation:
+                self.users.put(user.pk, row, ((Kind.USER, user.pk),), self.settings.max_entries)
+
+    def remember_client(self, application: AbstractApplication, *, db: str, generation: int) -> None:
+        """Keep ``application``, just read from ``db``, for later lookups by its client_id."""
+        if application.client_id in self.clients:
+            return  # the usual case: DOT handed back the instance this cache had just built
+        row = Row.of(application, db=db)
+        with self._lock:
+            if generation == self._generation:
+                refs = ((Kind.APPLICATION, application.pk),)
+                self.clients.put(application.client_id, row, refs, self.settings.max_entries)
 
     # INVALIDATION
     # --------------------------------------------------------------------------
     def drop(self, kind: str, ref: int) -> None:
-        """Forget every entry that depends on the ``kind`` row with primary key ``ref``."""
+        """Forget every token, user and client read from the ``kind`` row with primary key ``ref``."""
         with self._lock:
             self._generation += 1
-            for checksum in list(self._index[kind].get(ref, ())):
-                self._remove(checksum)
+            self._drop((kind, ref))
 
     def clear(self) -> None:
         """Forget every entry but keep the position in the feed."""
         with self._lock:
             self._generation += 1
-            self._entries.clear()
-            for index in self._index.values():
-                index.clear()
+            for store in (self.tokens, self.users, self.clients):
+                store.clear()
 
-    def _remove(self, checksum: str) -> None:
-        entry = self._entries.pop(checksum, None)
-        if entry is None:
-            return
-        for kind, ref in entry.refs():
-            checksums = self._index[kind].get(ref)
-            if checksums is not None:
-                checksums.discard(checksum)
-                if not checksums:
-                    del self._index[kind][ref]
+    def _drop(self, ref: Ref) -> None:
+        for store in (self.tokens, self.users, self.clients):
+            store.drop(ref)
 
     # THE FEED
     # --------------------------------------------------------------------------
@@ -447,8 +300,7 @@ class AccessTokenCache:
         for event_id, kind, ref in rows:
             seen.add(event_id)
             self._holes.pop(event_id, None)
-            for checksum in list(self._index[kind].get(ref, ())):
-                self._remove(checksum)
+            self._drop((kind, ref))
         new_ids = [event_id for event_id in seen if event_id > self._last_event_id]
         if new_ids:
             newest = max(new_ids)
@@ -480,11 +332,13 @@ class AccessTokenCache:
         self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
 
-access_tokens = AccessTokenCache()
+access_tokens = TokenCache()
 
 
 @receiver(setting_changed, dispatch_uid="token_cache.settings_changed")
 def _settings_changed(setting: str, **kwargs) -> None:
-    # Tests change the poll interval, limits and the switch with override_settings: read them again.
-    if setting.startswith("TOKEN_CACHE_"):
+    # Tests change the poll interval, limits and the switch with a new IDP dict: read them again, after
+    # idp_settings has forgotten the old values (whichever receiver Django calls first).
+    if setting == "IDP":
+        idp_settings.reload()
         access_tokens.settings = CacheSettings.current()

@@ -33,12 +33,14 @@ def access_token_saved(sender, instance, created: bool, **kwargs) -> None:
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="token_cache.user_saved")
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="token_cache.user_deleted")
 def user_changed(sender, instance, **kwargs) -> None:
-    # request.user comes from the cache: deactivation and profile changes must both show at once.
+    # request.user comes from the user cache and every token record holds its user's is_active:
+    # deactivation and profile changes must both show at once.
     access_tokens.drop(Kind.USER, instance.pk)
 
 
 @receiver(post_save, sender=oauth2_settings.APPLICATION_MODEL, dispatch_uid="token_cache.application_saved")
 @receiver(post_delete, sender=oauth2_settings.APPLICATION_MODEL, dispatch_uid="token_cache.application_deleted")
 def application_changed(sender, instance, **kwargs) -> None:
-    # A disabled client's tokens must stop working; changed scopes or grants must show too.
+    # Token records hold their client's usability and the client cache serves client lookups: a disabled
+    # client's tokens must stop working, and changed scopes, grants or secrets must show too.
     access_tokens.drop(Kind.APPLICATION, instance.pk)

@@ -1,33 +1,90 @@
-"""Reads through the token cache: the bearer-token and client lookups DOT's validator delegates to."""
+"""Reads through the token cache: the bearer-token, user and client lookups the validator and the API make."""
 
-import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from oauth2_provider.models import AbstractAccessToken, AbstractApplication, get_access_token_model
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import router
+from oauth2_provider.models import AbstractApplication, get_access_token_model, get_application_model
 
 from token_cache.cache import access_tokens
+from token_cache.records import BearerToken
+from tokens.checksums import sha256_hex
 
 
-def access_token_cached(
-    *, raw_token: str, load: Callable[[str], AbstractAccessToken | None]
-) -> AbstractAccessToken | None:
-    """The access token for ``raw_token`` with user and client attached: cached, or ``load(raw_token)``."""
-    if not access_tokens.settings.enabled:
-        return load(raw_token)
-    checksum = hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
-    return access_tokens.access_token(checksum, lambda: load(raw_token))
+@dataclass(frozen=True, slots=True)
+class PresentedToken:
+    """A presented access token's record, with instances of its user and client made for this request alone."""
+
+    token: BearerToken
+    user: AbstractBaseUser | None
+    client: AbstractApplication | None
 
 
-def access_token_by_value(*, raw_token: str) -> AbstractAccessToken | None:
-    """The access token whose value is ``raw_token`` (user and client attached), or None; cached like bearer checks."""
-    return access_token_cached(raw_token=raw_token, load=_access_token_load)
+def bearer_token_presented(*, raw_token: str) -> PresentedToken | None:
+    """The access token whose value is ``raw_token``, with its user and client, or None when there is none.
+
+    From this process's cache when it has the token (no query), else by DOT's joined query of token, user
+    and client (RFC 9700: tokens are stored hashed and found by their sha256), which the cache then keeps.
+    """
+    checksum = sha256_hex(raw_token)
+    enabled = access_tokens.settings.enabled
+    if enabled:
+        access_tokens.sync()
+        token = access_tokens.token(checksum)
+        if token is not None:
+            user = user_cached(user_id=token.user_id)
+            client = _client_cached(token)
+            if (token.user_id is None or user is not None) and (token.application_id is None or client is not None):
+                return PresentedToken(token, user, client)
+            # A row gone that the record still names: its deletion is on its way through the feed.
+            return None
+    generation = access_tokens.generation()
+    model = get_access_token_model()
+    db = router.db_for_read(model)
+    loaded = model.objects.using(db).select_related("application", "user").filter(token_checksum=checksum).first()
+    if loaded is None:
+        return None
+    # Switched off, the cache keeps nothing: the record is made for this request alone.
+    token = access_tokens.remember_token(loaded, db=db, generation=generation) if enabled else BearerToken.of(loaded)
+    return PresentedToken(token, loaded.user, loaded.application)
 
 
-def _access_token_load(raw_token: str) -> AbstractAccessToken | None:
-    # DOT's validator's _load_access_token: tokens are stored hashed (RFC 9700), found by their sha256.
-    checksum = hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
-    tokens = get_access_token_model().objects.select_related("application", "user")
-    return tokens.filter(token_checksum=checksum).first()
+def user_cached(*, user_id: int | None) -> AbstractBaseUser | None:
+    """A new instance of the user ``user_id`` (None for None): from the cache, or read once and kept.
+
+    Asked right after a token lookup in the same request, so it answers from that lookup's feed read.
+    """
+    if user_id is None:
+        return None
+    if access_tokens.settings.enabled:
+        user = access_tokens.user(user_id)
+        if user is not None:
+            return user
+    generation = access_tokens.generation()
+    model = get_user_model()
+    db = router.db_for_read(model)
+    user = model._default_manager.using(db).filter(pk=user_id).first()
+    if user is not None and access_tokens.settings.enabled:
+        access_tokens.remember_user(user, db=db, generation=generation)
+    return user
+
+
+def _client_cached(token: BearerToken) -> AbstractApplication | None:
+    # The token's client, from the cache or read once and kept (rare: it was kept with the token).
+    if token.client_id is None:
+        return None
+    client = access_tokens.client(token.client_id)
+    if client is not None:
+        return client
+    generation = access_tokens.generation()
+    model = get_application_model()
+    db = router.db_for_read(model)
+    client = model.objects.using(db).filter(pk=token.application_id).first()
+    if client is not None:
+        access_tokens.remember_client(client, db=db, generation=generation)
+    return client
 
 
 def application_cached(
@@ -41,9 +98,11 @@ def application_cached(
     if not access_tokens.settings.enabled or not client_id or not isinstance(client_id, str):
         return load(client_id, request)
     if not request.client:
+        access_tokens.sync()
         request.client = access_tokens.client(client_id)
     generation = access_tokens.generation()
     application = load(client_id, request)
     if application is not None:
-        access_tokens.remember_client(application, generation)
+        # DOT read it with the default routing for reads; so was it kept.
+        access_tokens.remember_client(application, db=router.db_for_read(type(application)), generation=generation)
     return application

@@ -274,6 +274,15 @@ IDP = {
     # Lock contention (SQLite's busy timeout ran out, a PostgreSQL lock timeout or deadlock) is not an
     # outage: the same 503, saying the server is busy, with a short Retry-After (the next try likely works).
     "DATABASE_BUSY_RETRY_AFTER_SECONDS": env.int("DATABASE_BUSY_RETRY_AFTER_SECONDS", default=1),
+    # token_cache: each process keeps the bearer tokens it validated, and the users and clients they name, so
+    # an API call costs no query. Any change to those rows (revocation, deactivation, a disabled client, also
+    # by bulk update or raw SQL) reaches every process within TOKEN_CACHE_POLL_SECONDS through a
+    # trigger-written table. TOKEN_CACHE_ENABLED=False is DOT's behaviour: one joined query and a new
+    # oauthlib server per API call. MAX_AGE is the backstop for what no trigger sees (TRUNCATE, a restore).
+    "TOKEN_CACHE_ENABLED": env.bool("TOKEN_CACHE_ENABLED", default=True),
+    "TOKEN_CACHE_POLL_SECONDS": env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5),
+    "TOKEN_CACHE_MAX_AGE_SECONDS": env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=300.0),
+    "TOKEN_CACHE_MAX_ENTRIES": env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000),
 }
 
 # SIGN-IN LOCKOUT (django-axes)
@@ -450,18 +459,6 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
     "CLEAR_EXPIRED_TOKENS_BATCH_SIZE": 10000,
 }
-
-# BEARER TOKEN CACHE (token_cache)
-# ------------------------------------------------------------------------------
-# Each process keeps the access tokens it validated and the clients it authenticated, so an API call costs
-# no query. Any change to those rows (revocation, deactivation, a disabled client, also by bulk update or
-# raw SQL) reaches every process within TOKEN_CACHE_POLL_SECONDS through a trigger-written table.
-# TOKEN_CACHE_ENABLED=False is DOT's behaviour: one joined query and a new oauthlib server per API call.
-TOKEN_CACHE_ENABLED = env.bool("TOKEN_CACHE_ENABLED", default=True)
-TOKEN_CACHE_POLL_SECONDS = env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5)
-# Backstop for what no database trigger sees (TRUNCATE, a restore): every entry is reloaded after this.
-TOKEN_CACHE_MAX_AGE_SECONDS = env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=300.0)
-TOKEN_CACHE_MAX_ENTRIES = env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000)
 
 # DOT's deploy check E003 objects to "http" in ALLOWED_REDIRECT_URI_SCHEMES at all. It stays because
 # RFC 8252 §7.3 native apps receive their code on http://127.0.0.1:<port>, which RFC 9700 §2.1 allows;

@@ -11,7 +11,7 @@ from django.conf import global_settings
 from config.signing_keys import load_or_create_dev_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, INSTALLED_APPS, OAUTH2_PROVIDER, PASSWORD_HASHERS, REST_FRAMEWORK, env
+from .base import BASE_DIR, DATABASES, IDP, INSTALLED_APPS, OAUTH2_PROVIDER, PASSWORD_HASHERS, REST_FRAMEWORK, env
 
 DEBUG = False
 # Only ever listens on 127.0.0.1 for a few minutes; never a deployment.
@@ -61,4 +61,4 @@ if BENCH_PROFILE == "baseline":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
     # DOT's bearer validation: a joined query and a freshly built oauthlib server for every API call.
-    TOKEN_CACHE_ENABLED = False
+    IDP = {**IDP, "TOKEN_CACHE_ENABLED": False}

@@ -32,11 +32,11 @@ IDP = {
     "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": False,
     # Tests read django.core.mail.outbox right after the request; the tests of the worker thread turn it on.
     "ACCOUNT_MAIL_IN_BACKGROUND": False,
+    # Tests change rows behind the app's back (QuerySet.update) and expect the very next request to see it:
+    # read the token cache's invalidation feed on every request (production: every 0.5 s). The
+    # multi-process propagation test starts app servers with production's interval through the environment.
+    "TOKEN_CACHE_POLL_SECONDS": env.float("TOKEN_CACHE_POLL_SECONDS", default=0.0),
 }
-# Tests change rows behind the app's back (QuerySet.update) and expect the very next request to see it:
-# read the token cache's invalidation feed on every request (production: every 0.5 s). The multi-process
-# propagation test starts app servers with production's interval through the environment.
-TOKEN_CACHE_POLL_SECONDS = env.float("TOKEN_CACHE_POLL_SECONDS", default=0.0)
 
 OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,

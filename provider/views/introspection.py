@@ -17,7 +17,7 @@ from oauth2_provider.www_authenticate import build_bearer_challenge, challenge_s
 from oauthlib.common import Request as OAuthlibRequest
 
 from provider.responses import no_store, protocol_error
-from token_cache.selectors import access_token_by_value
+from token_cache.selectors import bearer_token_presented
 
 INTROSPECTION_SCOPE = "introspection"
 
@@ -67,19 +67,20 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         """DOT's answer (get_token_response) from the token cache, with the RFC 7662 §2.2 members DOT leaves out.
 
         DOT's method loads the token itself and offers no hook for the lookup. The token cache holds the
-        same joined row and drops it when the token, its user or its client changes (at once in this
-        process, within the poll interval in the others), so a repeated question costs no query.
+        token's record (and its user) and drops them when the token, its user or its client changes (at
+        once in this process, within the poll interval in the others), so a repeated question costs no query.
         """
-        token = access_token_by_value(raw_token=token_value)
+        presented = bearer_token_presented(raw_token=token_value)
         # Beyond DOT's expiry check, what a bearer presentation refuses: a deactivated user or a disabled
         # client (both revoke their tokens; this is the backstop should a token outlive that).
         if (
-            token is None
-            or not token.is_valid()
-            or (token.user is not None and not token.user.is_active)
-            or (token.application is not None and not token.application.is_usable(request))
+            presented is None
+            or not presented.token.is_valid()
+            or presented.token.user_active is False
+            or presented.token.client_usable is False
         ):
             return {"active": False}
+        token = presented.token
         data = {
             "active": True,
             "scope": token.scope,
@@ -88,11 +89,11 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             "iat": calendar.timegm(token.created.utctimetuple()),
             "iss": oauth2_settings.oidc_issuer(request),
         }
-        if token.application is not None:
-            data["client_id"] = token.application.client_id
-        if token.user is not None:
-            data["username"] = token.user.get_username()
+        if token.client_id is not None:
+            data["client_id"] = token.client_id
+        if presented.user is not None:
+            data["username"] = presented.user.get_username()
             data["sub"] = str(token.user_id)  # the ID token's subject
         if token.resource:
-            data["aud"] = token.resource  # RFC 8707: the audiences the token is bound to
+            data["aud"] = list(token.resource)  # RFC 8707: the audiences the token is bound to
         return data

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import AccessTokenFactory
 from tests.flows import basic_auth, tokens_for
+from tests.idp import set_idp
 from token_cache.cache import access_tokens
 
 
@@ -15,14 +16,14 @@ def feed_read(settings, access_token) -> None:
     Test settings read the feed on every request; production reads it every 0.5 s, so a request in
     between costs no query for it. The first read of a process is a one-off (see token_cache.cache).
     """
-    settings.TOKEN_CACHE_POLL_SECONDS = 3600.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=3600.0)
     access_tokens.sync()
 
 
 @pytest.fixture
 def feed_rhythm(settings) -> None:
     """Production's feed rhythm for the token endpoint tests: one read now, none due during the test."""
-    settings.TOKEN_CACHE_POLL_SECONDS = 3600.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=3600.0)
     access_tokens.sync()
 
 

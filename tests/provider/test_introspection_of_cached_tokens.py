@@ -4,6 +4,7 @@ import pytest
 
 from tests.factories import AccessTokenFactory
 from tests.flows import endpoint_request
+from tests.idp import set_idp
 from tests.token_cache.changes import BULK_CHANGES
 from token_cache.cache import access_tokens
 
@@ -20,10 +21,10 @@ def introspect(client, resource_server, token) -> dict:
 def token(client, settings, resource_server, user, web_app):
     """A live token, introspected once, so this process has it cached; the feed is not read again unless asked."""
     token = AccessTokenFactory(user=user, application=web_app, scope="openid profile")
-    settings.TOKEN_CACHE_POLL_SECONDS = 3600.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=3600.0)
     access_tokens.sync()
     assert introspect(client, resource_server, token)["active"] is True
-    assert token.token_checksum in access_tokens._entries
+    assert token.token_checksum in access_tokens.tokens
     return token
 
 
@@ -45,7 +46,7 @@ def test_a_cached_token_changed_behind_the_apps_back_is_inactive_from_the_next_f
     client, settings, resource_server, token, change
 ):
     change(token)
-    settings.TOKEN_CACHE_POLL_SECONDS = 0.0  # the interval has passed (another process made the change)
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=0.0)  # the interval has passed (another process made the change)
 
     assert introspect(client, resource_server, token) == {"active": False}
 

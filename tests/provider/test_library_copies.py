@@ -12,7 +12,7 @@ import inspect
 
 import pytest
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
-from oauth2_provider.models import AbstractRefreshToken
+from oauth2_provider.models import AbstractAccessToken, AbstractRefreshToken
 from oauth2_provider.oauth2_backends import OAuthLibCore, _add_iss_to_redirect
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.views import IntrospectTokenView, TokenView
@@ -89,7 +89,43 @@ COPIES = [
         OAuthLibCore.verify_request,
         "dbe558ba2f29274a56e45d4f0cfbc3af1cad6427e1b581aa787d77cb49b2b994",
         "token_cache.authentication.bearer_request_verify",
-        "same: validate_bearer_token called directly, the header parsed once, the answer cached",
+        "same: a cached token checked on its record, else validate_bearer_token called directly; header parsed once",
+    ),
+    (
+        OAuth2Validator.validate_bearer_token,
+        "2d69b8c2ea7e8d140da5f840aca896fb34785815838f4c297c92790a3a86c0ae",
+        "provider.validator.OAuth2Validator.validate_bearer_token",
+        "checks the token's cached value record: no query and no model instance per call (DOT loads all three)",
+    ),
+    (
+        OAuth2Validator._set_oauth2_error_on_request,
+        "48498584d236cfe3937afbd409312054c105e548b8f27fca6250ef1cd0092753",
+        "token_cache.records.bearer_token_refusal",
+        "DOT's refusal texts, re-stated for the checks on the record that the API's cached path makes too",
+    ),
+    (
+        AbstractAccessToken.is_valid,
+        "966d7e8e1271698d2ffd58dea9c4be2dc035fd2d666a7d82c36dc508dfcad794",
+        "token_cache.records.BearerToken.is_valid",
+        "the AccessToken's answers on an immutable record of values (tests/token_cache/test_bearer_token_record.py)",
+    ),
+    (
+        AbstractAccessToken.is_expired,
+        "48dbe72a343ce619879f047046e5f66bd0122c980494d24137bda74689257bd7",
+        "token_cache.records.BearerToken.is_expired",
+        "same, against a POSIX timestamp read once from the row",
+    ),
+    (
+        AbstractAccessToken.allow_scopes,
+        "7892ebfae24356e1e1dcc1739dcfc0587cec8d4c0959fac2346488abe08532ce",
+        "token_cache.records.BearerToken.allow_scopes",
+        "same, against a frozenset split once from the row",
+    ),
+    (
+        AbstractAccessToken.allows_audience,
+        "f6075174688d050b6e529f2b8e7e74c9140119db748d968cb5af0062b560ece3",
+        "token_cache.records.BearerToken.allows_audience",
+        "same, through DOT's configured RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR",
     ),
     (
         IntrospectTokenView.get_token_response,

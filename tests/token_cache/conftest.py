@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import AccessTokenFactory
+from tests.idp import set_idp
 from token_cache.cache import access_tokens
 
 
@@ -15,5 +16,5 @@ def access_token(user, web_app):
 @pytest.fixture
 def rare_feed_reads(settings, access_token) -> None:
     """Production's rhythm without the clock: the feed read once now, and not again unless a test says so."""
-    settings.TOKEN_CACHE_POLL_SECONDS = 3600.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=3600.0)
     access_tokens.sync()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from tests.idp import set_idp
 from tests.token_cache.changes import BULK_CHANGES
 from token_cache.models import InvalidationEvent
 
@@ -21,7 +22,7 @@ def bearer(client, rare_feed_reads, access_token) -> dict:
 @pytest.mark.parametrize("change", BULK_CHANGES)
 def test_a_bulk_change_is_refused_from_the_next_feed_read_on(client, settings, access_token, bearer, change):
     change(access_token)
-    settings.TOKEN_CACHE_POLL_SECONDS = 0.0  # the interval has passed
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=0.0)  # the interval has passed
 
     response = client.get(reverse("api:me"), **bearer)
 

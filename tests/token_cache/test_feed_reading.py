@@ -2,30 +2,27 @@
 
 import pytest
 from django.db import DatabaseError
-from oauth2_provider.models import get_access_token_model
 
+from tests.idp import set_idp
 from token_cache.cache import access_tokens
 from token_cache.models import InvalidationEvent
+from token_cache.selectors import bearer_token_presented
 
 pytestmark = pytest.mark.django_db
 
 Kind = InvalidationEvent.Kind
 
 
-def load(token):
-    return get_access_token_model().objects.select_related("application", "user").get(pk=token.pk)
-
-
 def cache(token) -> None:
-    access_tokens.access_token(token.token_checksum, lambda: load(token))
+    bearer_token_presented(raw_token=token.raw_token)
 
 
 def is_cached(token) -> bool:
-    return token.token_checksum in access_tokens._entries
+    return token.token_checksum in access_tokens.tokens
 
 
 def test_a_row_that_commits_after_a_larger_id_was_read_is_still_applied(settings, rare_feed_reads, access_token):
-    settings.TOKEN_CACHE_POLL_SECONDS = 0.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=0.0)
     start = access_tokens._last_event_id
     cache(access_token)
     # PostgreSQL hands out ids at INSERT, so id start+2 may become visible before id start+1 commits.
@@ -40,7 +37,7 @@ def test_a_row_that_commits_after_a_larger_id_was_read_is_still_applied(settings
 
 
 def test_a_row_about_another_token_leaves_this_one_cached(settings, rare_feed_reads, access_token):
-    settings.TOKEN_CACHE_POLL_SECONDS = 0.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=0.0)
     cache(access_token)
 
     InvalidationEvent.objects.create(kind=Kind.TOKEN, ref=access_token.pk + 1000)
@@ -53,7 +50,7 @@ def test_when_the_feed_cannot_be_read_nothing_is_answered_from_the_cache(
     settings, monkeypatch, rare_feed_reads, access_token
 ):
     cache(access_token)
-    settings.TOKEN_CACHE_POLL_SECONDS = 0.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=0.0)
 
     def unreachable():
         raise DatabaseError("connection lost")

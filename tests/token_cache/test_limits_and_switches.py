@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import AccessTokenFactory
+from tests.idp import set_idp
 from token_cache.cache import access_tokens
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def get_me(client, token):
 
 
 def test_switched_off_every_call_loads_the_token(client, settings, access_token, django_assert_num_queries):
-    settings.TOKEN_CACHE_ENABLED = False
+    set_idp(settings, TOKEN_CACHE_ENABLED=False)
     get_me(client, access_token)
 
     with django_assert_num_queries(1):
@@ -25,15 +26,15 @@ def test_an_entry_older_than_the_maximum_age_is_loaded_again(
     client, settings, rare_feed_reads, access_token, django_assert_num_queries
 ):
     get_me(client, access_token)
-    settings.TOKEN_CACHE_MAX_AGE_SECONDS = 0.0
+    set_idp(settings, TOKEN_CACHE_MAX_AGE_SECONDS=0.0)
 
     with django_assert_num_queries(1):
         assert get_me(client, access_token).status_code == 200
 
 
 def test_the_cache_never_holds_more_than_its_maximum(client, settings, rare_feed_reads, user, web_app):
-    settings.TOKEN_CACHE_MAX_ENTRIES = 3
+    set_idp(settings, TOKEN_CACHE_MAX_ENTRIES=3)
     for token in AccessTokenFactory.create_batch(5, user=user, application=web_app):
         assert get_me(client, token).status_code == 200
 
-    assert len(access_tokens._entries) == 3
+    assert len(access_tokens.tokens) == 3

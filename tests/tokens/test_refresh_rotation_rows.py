@@ -5,6 +5,7 @@ from django.test import Client
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from tests.flows import token_request, tokens_for
+from tests.idp import set_idp
 from tests.tokens.probes import access_token_stored, access_token_works, refresh, refresh_token_live
 from tokens.checksums import sha256_hex
 from tokens.models import TokenFamily
@@ -97,7 +98,7 @@ def test_the_old_access_token_is_refused_at_once_by_the_process_that_rotated_it(
     first = tokens_for(browser, http, web_app)
     # Production's rhythm: the invalidation feed is not due again during the test, so only the
     # delete signal tokens.rotation sends can make this process forget the token it cached.
-    settings.TOKEN_CACHE_POLL_SECONDS = 3600.0
+    set_idp(settings, TOKEN_CACHE_POLL_SECONDS=3600.0)
     assert access_token_works(http, first["access_token"])
 
     refresh(http, web_app, first["refresh_token"])
