@@ -10,7 +10,7 @@ from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import User
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 
 SALT = "accounts.email_verification"
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 
 from audit.models import AuditEvent
 from audit.services import record_event
-from provider.client_address import client_address
-from provider.settings import idp_settings
+from idp.client_address import client_address
+from idp.settings import idp_settings
 from provider.throttling import Limit, longest_retry_after, register_failure
 
 

@@ -10,7 +10,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record_event
 from consent.services import consent_forget
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 from tokens.services import tokens_revoke
 
 

@@ -45,7 +45,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 
 log = logging.getLogger(__name__)
 

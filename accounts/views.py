@@ -16,7 +16,7 @@ from accounts.mail_limits import email_verification_limits, mail_requested, mail
 from accounts.selectors import authorization_list
 from accounts.services import authorization_revoke, user_email_verification_send, user_email_verify
 from clients.models import Application
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 
 
 class HomeView(TemplateView):

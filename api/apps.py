@@ -10,5 +10,5 @@ class ApiConfig(AppConfig):
     name = "api"
 
     def ready(self) -> None:
-        # drf-spectacular finds OpenAPI extensions by import: register ours with the app.
-        from api import schema  # noqa: F401
+        # drf-spectacular finds OpenAPI extensions by import, Django's check framework its checks.
+        from api import checks, schema  # noqa: F401 - registers the system checks and OpenAPI extensions

@@ -1,4 +1,4 @@
-"""Who is asking: the headers and user agent of a Django or oauthlib request (the address: provider.client_address)."""
+"""Who is asking: the headers and user agent of a Django or oauthlib request (the address: idp.client_address)."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -8,7 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from audit.models import AuditEvent
 from audit.request_meta import user_agent
-from provider.client_address import client_address
+from idp.client_address import client_address
 from tokens.checksums import sha256_hex
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from oauth2_provider.models import AbstractApplication
 
 from clients.redirect_matching import redirect_uri_matches
 from clients.redirect_uris import redirect_uri_problems
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 
 
 class GrantType(models.TextChoices):

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.views import defaults
 
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from idp.settings import idp_settings
 from provider.responses import protocol_error
-from provider.settings import idp_settings
 
 # URL names (namespace oauth2_provider, except "login") whose parameters are checked.
 JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info"}

@@ -26,10 +26,10 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from audit.models import AuditEvent
 from audit.services import record_event
-from provider.client_address import client_address
+from idp.client_address import client_address
+from idp.settings import idp_settings
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.responses import NO_STORE_HEADERS, protocol_json
-from provider.settings import idp_settings
 
 
 @dataclass(frozen=True)

@@ -4,5 +4,5 @@ from typing import Any
 
 
 def set_idp(settings: Any, **values: Any) -> None:
-    """Give pytest-django's ``settings`` a new ``IDP`` with ``values`` changed (provider.settings reloads on it)."""
+    """Give pytest-django's ``settings`` a new ``IDP`` with ``values`` changed (idp.settings reloads on it)."""
     settings.IDP = {**settings.IDP, **values}

@@ -40,7 +40,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from oauth2_provider.models import AbstractAccessToken, AbstractApplication
 
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 from token_cache.models import InvalidationEvent
 from token_cache.records import BearerToken, Row
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oauth2_provider.models import clear_expired, get_access_token_model, get_refresh_token_model
 from oauth2_provider.settings import oauth2_settings
 
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 from tokens.models import TokenFamily
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 from tokens.selectors import refresh_chain_started_at
 
 

@@ -221,9 +221,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", defa
 # A token request has under 15 fields; 300 still leaves room for admin bulk actions on a 100-row page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=300)
 
-# THE PROJECT'S OWN SETTINGS (provider.settings)
+# THE PROJECT'S OWN SETTINGS (idp.settings)
 # ------------------------------------------------------------------------------
-# One namespaced dict, read through provider.settings.idp_settings (reloaded when a test changes it), as
+# One namespaced dict, read through idp.settings.idp_settings (reloaded when a test changes it), as
 # DOT reads OAUTH2_PROVIDER. Every key has a default there; an unknown key stops start-up (provider.E005).
 IDP = {
     # provider.request_guard: the longest single parameter value the protocol endpoints accept. An ID token
@@ -304,7 +304,7 @@ AXES_HANDLER = "accounts.sign_in_lockout.SignInLockoutHandler"
 AXES_CACHE = "default"
 # "Alice " and "alice" share one count; the address comes from the one place that resolves it.
 AXES_USERNAME_CALLABLE = "accounts.sign_in_lockout.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "provider.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "idp.client_address.client_address"
 # A correct password clears the account name's count; the address's stays (the handler's choice).
 AXES_RESET_ON_SUCCESS = True
 # An attempt refused while locked out is not counted and does not stretch the lockout.

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from oauthlib.common import Request as OAuthlibRequest
 
-from provider.client_address import client_address
+from idp.client_address import client_address
 from tests.idp import set_idp
 
 

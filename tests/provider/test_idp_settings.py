@@ -2,7 +2,7 @@
 
 import pytest
 
-from provider.settings import DEFAULTS, IdpSettings, idp_settings
+from idp.settings import DEFAULTS, IdpSettings, idp_settings
 
 
 def test_a_key_not_set_reads_its_default(settings):

@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSet
 
+from api.checks import check_api_views_declare_scopes
 from api.permissions import TokenHasMethodScope
 from provider.checks import (
-    check_api_views_declare_scopes,
     check_idp_settings,
     check_proxy_settings,
     check_shared_cache,
@@ -103,12 +103,12 @@ def test_api_views_without_scopes_for_a_method_they_serve_are_errors(api_urlconf
     messages = check_api_views_declare_scopes(None)
 
     assert findings(messages) == [
-        ("provider.E001", "EmptyScopesView"),
-        ("provider.E001", "MissingMethodView"),
-        ("provider.E001", "NoScopesView"),
-        ("provider.E001", "NoScopesView"),
-        ("provider.E001", "WriteOnlyScopesViewSet"),
-        ("provider.E002", "UncheckedScopesView"),
+        ("api.E001", "EmptyScopesView"),
+        ("api.E001", "MissingMethodView"),
+        ("api.E001", "NoScopesView"),
+        ("api.E001", "NoScopesView"),
+        ("api.E001", "WriteOnlyScopesViewSet"),
+        ("api.E002", "UncheckedScopesView"),
     ]
     missing = next(m for m in messages if m.obj is MissingMethodView)
     assert "has no entry for POST" in missing.msg
@@ -118,7 +118,7 @@ def test_api_views_without_scopes_for_a_method_they_serve_are_errors(api_urlconf
 def test_a_view_declaring_scopes_that_nothing_checks_is_an_error(api_urlconf):
     messages = [m for m in check_api_views_declare_scopes(None) if m.obj is UncheckedScopesView]
 
-    assert [m.id for m in messages] == ["provider.E002"]
+    assert [m.id for m in messages] == ["api.E002"]
     assert "TokenHasMethodScope" in messages[0].hint
 
 

@@ -89,7 +89,7 @@ class IdpSettings:
 idp_settings = IdpSettings()
 
 
-@receiver(setting_changed, dispatch_uid="provider.settings.reload")
+@receiver(setting_changed, dispatch_uid="idp.settings.reload")
 def _reload_idp_settings(*, setting: str, **kwargs) -> None:
     if setting == "IDP":
         idp_settings.reload()

@@ -18,7 +18,7 @@ from typing import Any
 from python_ipware import IpWare
 
 from audit.request_meta import request_meta
-from provider.settings import idp_settings
+from idp.settings import idp_settings
 
 
 @lru_cache(maxsize=8)
