@@ -26,6 +26,21 @@ class ConsentView(AuthorizationView):
     """
 
     form_class = ConsentForm
+    _validated: tuple | None = None
+
+    def validate_authorization_request(self, request):
+        """oauthlib's validation of the request, once: DOT's get() and handle_no_permission() ask for it again."""
+        if self._validated is None:
+            self._validated = super().validate_authorization_request(request)
+        return self._validated
+
+    def handle_no_permission(self):
+        """A signed-out user: refuse a bad request first (never a sign-in page for it), then DOT's answers."""
+        try:
+            self.validate_authorization_request(self.request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        return super().handle_no_permission()
 
     def get(self, request, *args, **kwargs):
         if "approval_prompt" in request.GET:
