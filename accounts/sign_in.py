@@ -20,6 +20,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 
+from provider.authentication import pending_reauthentications, restore_pending_reauthentications
 from provider.throttling import login_failed, login_retry_after, login_succeeded
 
 
@@ -73,6 +74,14 @@ class SignInView(auth_views.LoginView):
 
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = False
+
+    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+        # Signing in as another user flushes the session (django.contrib.auth.login); an authorization
+        # request waiting for this sign-in (prompt=login, max_age=0: provider.authentication) still counts it.
+        pending = pending_reauthentications(self.request)
+        response = super().form_valid(form)
+        restore_pending_reauthentications(self.request, pending)
+        return response
 
     def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
