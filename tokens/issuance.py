@@ -76,7 +76,7 @@ def _lock_refresh_token(request: Request, state: "TokenRequestState") -> None:
 
 
 def record_family(request: Request, state: "TokenRequestState") -> None:
-    """Remember when a new chain of tokens started and, for the code grant, which code started it."""
+    """Remember when a new chain of tokens started and, for the code grant, which code and sign-in started it."""
     if request.grant_type not in FAMILY_STARTING_GRANTS:
         return
     access_token = state.issued_access_token
@@ -94,6 +94,7 @@ def record_family(request: Request, state: "TokenRequestState") -> None:
     if request.grant_type == "authorization_code":
         family.code_checksum = sha256_hex(request.code)
         family.code_challenge_checksum = state.code_challenge_checksum
+        family.auth_time = state.auth_time  # for the ID tokens of later refreshes (tokens.auth_time)
     family.save(force_insert=True)
 
 

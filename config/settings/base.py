@@ -240,8 +240,9 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # https://django-oauth-toolkit.readthedocs.io/en/latest/settings.html
 OAUTH2_PROVIDER_APPLICATION_MODEL = "clients.Application"
-# DOT's own token model, named so migrations of apps that point at it (tokens) can resolve the swappable.
+# DOT's own token and grant models, named so migrations of apps that point at them (tokens) can resolve the swappable.
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model label, not a secret
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 
 # Every scope a client can ask for, with the sentence the consent page shows the user.
 OAUTH2_SCOPES = {

@@ -1,15 +1,15 @@
 """Queries per refresh (rotating, with a new ID token): seven, in one transaction.
 
-1 the refresh token, read once and locked as it is read (provider.validator: DOT's checks re-stated around
-one query), with its user, its access token (for the idle limit and the scopes) and its chain's start
-(tokens.lifetimes) in the same statement; the client is compared by id (DOT loads it) and comes from
-token_cache; 2 the ID token INSERT; 3 the old refresh token revoked, its access-token pointer cleared
-in the same UPDATE; 4 the old access token deleted (tokens.rotation: no collector UPDATEs, since nothing
-else must change when it goes, tokens.models.TokenFamily included); 5-6 the new access and refresh
-token INSERTs; 7 the audit row. DOT's second and third locks of the refresh token, its lock of the old
-access token, RefreshToken.revoke()'s savepoint, load and full save, the collector's two SET NULLs,
-our own re-lock before the save, and the separate reads of the user, the client and the family's start
-are gone.
+1 the refresh token, read once and locked as it is read (provider.validator: DOT's checks re-stated
+around one query), with its user, its access token (for the idle limit and the scopes), its chain's
+start (tokens.lifetimes) and sign-in (tokens.auth_time) in the same statement; the client is compared by
+id (DOT loads it) and comes from token_cache; 2 the ID token INSERT; 3 the old refresh token revoked,
+its access-token pointer cleared in the same UPDATE; 4 the old access token deleted (tokens.rotation: no
+collector UPDATEs, since nothing else must change when it goes, tokens.models.TokenFamily included); 5-6
+the new access and refresh token INSERTs; 7 the audit row. DOT's second and third locks of the refresh
+token, its lock of the old access token, RefreshToken.revoke()'s savepoint, load and full save, the
+collector's two SET NULLs, our own re-lock before the save, and the separate reads of the user, the
+client and the family's start are gone.
 
 The test runs outside a test transaction, as a request does in production, so the endpoint's
 transaction shows as BEGIN ... COMMIT rather than as a savepoint pair inside the test's.
