@@ -1,5 +1,7 @@
 """The authorization endpoint's consent page: DOT's AuthorizationView with narrowable and remembered consent."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.decorators import method_decorator
@@ -10,12 +12,26 @@ from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequir
 
 from audit.oauth_events import record_consent_decision
 from clients.models import Application
+from clients.redirect_uris import LOOPBACK_HOSTS
 from consent.forms import ConsentForm
 from consent.selectors import consent_covers
 from consent.services import consent_record
 from provider.authentication import reauthentication_done, reauthentication_needed, reauthentication_requested
 from provider.authorization_request import max_age_seconds
 from provider.authorization_response import with_issuer
+
+
+def remembered_consent_applies(*, application: Application, redirect_uri: str) -> bool:
+    """Whether a consent the user gave earlier may stand in for the consent page for this request.
+
+    Not for a public client, nor for any client receiving its code on a loopback address (a native
+    app): nothing proves the request comes from the client the user approved and not from another
+    app using its client_id (RFC 6749 §10.2, RFC 8252 §8.6, OAuth 2.1 "Client Impersonation": no
+    automatic processing of repeated requests when the client's identity cannot be assured).
+    """
+    if application.client_type != Application.CLIENT_CONFIDENTIAL:
+        return False
+    return (urlsplit(redirect_uri).hostname or "").lower() not in LOOPBACK_HOSTS
 
 
 def _prompt(request) -> set[str]:
@@ -33,10 +49,12 @@ class ConsentView(AuthorizationView):
     continues with every parameter it had (provider.authentication). With ``prompt=none`` each of these
     is ``login_required`` instead of a page.
 
-    Consent: DOT shows its page on every request (REQUEST_APPROVAL_PROMPT = "force") unless an admin marked the
-    client trusted (``skip_authorization``). On top of that, a user who already approved this client for
-    every requested scope is not asked again, unless the client sends ``prompt=consent``; with
-    ``prompt=none`` and nothing remembered the answer is ``consent_required`` (OIDC Core §3.1.2.6).
+    Consent: DOT shows its page on every request (REQUEST_APPROVAL_PROMPT = "force") unless an admin
+    marked the client trusted (``skip_authorization``, the admin's explicit choice, kept). On top of
+    that, a user who already approved this client for every requested scope is not asked again, unless
+    the client sends ``prompt=consent`` or its identity cannot be verified (remembered_consent_applies);
+    with ``prompt=none`` and no remembered consent that applies the answer is ``consent_required``
+    (OIDC Core §3.1.2.6).
     """
 
     form_class = ConsentForm
@@ -110,8 +128,10 @@ class ConsentView(AuthorizationView):
             return super().render_to_response(context, **response_kwargs)
         prompt = _prompt(self.request)
         application = context["application"]
-        if "consent" not in prompt and consent_covers(
-            user=self.request.user, application=application, scopes=context["scopes"]
+        if (
+            "consent" not in prompt
+            and remembered_consent_applies(application=application, redirect_uri=context["redirect_uri"])
+            and consent_covers(user=self.request.user, application=application, scopes=context["scopes"])
         ):
             return self._approve_as_remembered(context["form"])
         if "none" in prompt:
