@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import OAuthToolkitError
@@ -16,7 +17,12 @@ from clients.redirect_uris import LOOPBACK_HOSTS
 from consent.forms import ConsentForm
 from consent.selectors import consent_covers
 from consent.services import consent_record
-from provider.authentication import reauthentication_done, reauthentication_needed, reauthentication_requested
+from provider.authentication import (
+    reauthentication_done,
+    reauthentication_needed,
+    reauthentication_requested,
+    signed_in_within,
+)
 from provider.authorization_request import max_age_seconds
 from provider.authorization_response import with_issuer
 
@@ -39,7 +45,7 @@ def _prompt(request) -> set[str]:
     return set(request.GET.get("prompt", "").split())
 
 
-# The consent page holds a CSRF token and the signed scope list: no cache, shared or private, may keep it.
+# The consent page holds a CSRF token and the signed authorization request: no cache, shared or private, may keep it.
 @method_decorator(never_cache, name="dispatch")
 class ConsentView(AuthorizationView):
     """DOT's authorization endpoint with re-authentication, a consent page the user can narrow, and remembered consent.
@@ -122,6 +128,17 @@ class ConsentView(AuthorizationView):
         application = application or Application.objects.get(client_id=credentials["client_id"])
         return self.error_response(error, application)
 
+    def get_form_kwargs(self) -> dict:
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
+        query = self.request.META.get("QUERY_STRING", "")
+        if self.request.method == "GET":
+            # Signed into the page with the request: where to come back to, and the max_age the POST checks again.
+            kwargs["context"] = {"query": query, "max_age": max_age_seconds(self.request.GET.get("max_age"))}
+        else:
+            # oauthlib reads prompt, response_mode... from the URI the form is posted to: it must be the page's.
+            kwargs["posted_query"] = query
+        return kwargs
+
     def render_to_response(self, context, **response_kwargs):
         """DOT calls this when it is about to show the consent page: decide here whether the user must see it."""
         if self.request.method != "GET" or "form" not in context:
@@ -141,13 +158,19 @@ class ConsentView(AuthorizationView):
     def _approve_as_remembered(self, form):
         """Answer as if the user pressed Allow with every requested scope ticked, through the same form."""
         data = {name: value for name, value in form.initial.items() if value is not None}
-        bound = self.get_form_class()(data={**data, "allow": True})
+        bound = self.get_form_class()(data={**data, "allow": True}, user=self.request.user)
         if not bound.is_valid():
             return self.form_invalid(bound)
         self.approved_silently = True
         return self.form_valid(bound)
 
     def form_valid(self, form):
+        max_age = form.signed.get("max_age")
+        if form.cleaned_data["allow"] and max_age and not signed_in_within(self.request, max_age):
+            # OIDC Core §3.1.2.1: the code is issued now, so the sign-in must be recent enough now, not
+            # only when the page was shown. Back to the original request once the user has signed in.
+            next_url = f"{reverse('oauth2_provider:authorize')}?{form.signed.get('query', '')}"
+            return self._sign_in(prompt=set(), max_age=max_age, next_url=next_url)
         approved = form.cleaned_data["scopes"]
         if form.requested_scopes and not approved:
             # Allowing with everything unticked grants nothing: treat it as Deny. (An empty scope would
