@@ -5,6 +5,10 @@ OperationalError or InterfaceError. Protocol endpoints then answer the JSON erro
 §5.2 with ``temporarily_unavailable`` and a Retry-After header; pages for people get a short HTML page.
 Nothing else is needed to recover: Django closes a connection that failed at the end of the request
 (CONN_HEALTH_CHECKS checks reused ones), so the first request after the database returns reconnects.
+
+A PostgreSQL wait cut short by ``lock_timeout`` or ``statement_timeout`` (settings: DATABASE_LOCK_TIMEOUT_MS,
+DATABASE_STATEMENT_TIMEOUT_MS) is the same 503 with Retry-After, worded as what it is: the database is
+up but busy, and the request, rolled back, can simply be retried (database_busy).
 """
 
 import logging
@@ -26,6 +30,8 @@ PROTOCOL_VIEWS = {
     for name in ("token", "revoke-token", "introspect", "user-info", "device-authorization", "jwks-info")
 }
 PROTOCOL_PATH_PREFIXES = ("/api/", "/.well-known/", "/o/.well-known/")
+# SQLSTATEs of a PostgreSQL wait given up: lock_not_available (lock_timeout), query_canceled (statement_timeout).
+BUSY_SQLSTATES = frozenset({"55P03", "57014"})
 
 
 class DatabaseOutageMiddleware:
@@ -51,23 +57,32 @@ def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return defaults.server_error(request, *args, **kwargs)
 
 
+def database_busy(error: Exception) -> bool:
+    """Whether ``error`` is PostgreSQL giving up a wait (a lock or a statement over its timeout): busy, not down."""
+    # Django wraps psycopg's LockNotAvailable / QueryCanceled in OperationalError; the cause keeps the SQLSTATE.
+    return getattr(error.__cause__, "sqlstate", None) in BUSY_SQLSTATES
+
+
 def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
-    """The 503 response for ``request`` while the database is unreachable."""
+    """The 503 response for ``request`` while the database is unreachable, or too busy to answer in time."""
+    busy = database_busy(error)
     # One line, no traceback: an outage would otherwise flood the log with identical stacks.
-    log.error("Database unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
+    if busy:
+        log.warning("Database busy (wait timed out) for %s %s: %s", request.method, request.path, type(error).__name__)
+    else:
+        log.error("Database unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
     retry_after = settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
     if _is_protocol_request(request):
-        response = JsonResponse(
-            {
-                "error": "temporarily_unavailable",
-                "error_description": "The server cannot reach its database right now. Retry shortly.",
-            },
-            status=503,
+        description = (
+            "The server is too busy to answer right now. Retry shortly."
+            if busy
+            else "The server cannot reach its database right now. Retry shortly."
         )
+        response = JsonResponse({"error": "temporarily_unavailable", "error_description": description}, status=503)
     else:
         # Rendered without the request: context processors would touch the session and the user.
-        page = render_to_string("503.html", {"provider_name": settings.SITE_NAME, "retry_after": retry_after})
-        response = HttpResponse(page, status=503)
+        context = {"provider_name": settings.SITE_NAME, "retry_after": retry_after, "busy": busy}
+        response = HttpResponse(render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response

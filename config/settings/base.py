@@ -35,6 +35,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast when the database is unreachable so protocol endpoints can answer 503 quickly.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# Bounded waits (PostgreSQL): a statement running, or a lock awaited, longer than this is cancelled and the
+# request answers 503 temporarily_unavailable with Retry-After (config.database_outage), so a stuck lock
+# costs each request a few seconds instead of piling up every worker behind it. 0 turns a limit off.
+# https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=3_000)
+POSTGRESQL_BOUNDED_WAITS = (
+    f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS} -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Sent by psycopg at connect time (libpq "options"), so every connection has them, pooled or not.
+    DATABASES["default"]["OPTIONS"].setdefault("options", POSTGRESQL_BOUNDED_WAITS)
 # While the database is unreachable, requests get a 503 telling clients to retry after this many seconds.
 DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.signing_keys import checked_rsa_private_key, split_pems
 
 from .base import *  # noqa: F403
-from .base import OAUTH2_PROVIDER, env
+from .base import OAUTH2_PROVIDER, POSTGRESQL_BOUNDED_WAITS, env
 
 DEBUG = False
 # No defaults: a missing secret or key stops start-up instead of running with a guessable one.
@@ -19,7 +19,11 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["OPTIONS"] = {"connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5)}
+DATABASES["default"]["OPTIONS"] = {
+    "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+    # statement_timeout and lock_timeout (base.py): a stuck lock is a quick 503, not a pile-up of workers.
+    "options": POSTGRESQL_BOUNDED_WAITS,
+}
 
 # SECURITY
 # ------------------------------------------------------------------------------

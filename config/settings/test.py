@@ -3,7 +3,7 @@
 from config.signing_keys import load_or_create_dev_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, OAUTH2_PROVIDER, env
+from .base import BASE_DIR, INSTALLED_APPS, OAUTH2_PROVIDER, POSTGRESQL_BOUNDED_WAITS, env
 
 DEBUG = False
 # WhiteNoise serves STATIC_ROOT; tests read static files straight from the finders instead.
@@ -37,6 +37,9 @@ OAUTH2_PROVIDER = {
     "OIDC_ISS_ENDPOINT": "",
 }
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Production's bounded waits (base.py); a test sets DATABASE_LOCK_TIMEOUT_MS for the app servers it starts.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", POSTGRESQL_BOUNDED_WAITS)
 
 # Demo data (manage.py seed_demo): development and tests only, never production.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
