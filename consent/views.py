@@ -56,7 +56,8 @@ class ConsentView(AuthorizationView):
     is ``login_required`` instead of a page.
 
     Consent: DOT shows its page on every request (REQUEST_APPROVAL_PROMPT = "force") unless an admin
-    marked the client trusted (``skip_authorization``, the admin's explicit choice, kept). On top of
+    marked the client trusted (``skip_authorization``: the admin's explicit choice that this client
+    needs no consent, kept even for ``prompt=consent``, which OIDC Core words as a SHOULD). On top of
     that, a user who already approved this client for every requested scope is not asked again, unless
     the client sends ``prompt=consent`` or its identity cannot be verified (remembered_consent_applies);
     with ``prompt=none`` and no remembered consent that applies the answer is ``consent_required``
@@ -79,8 +80,10 @@ class ConsentView(AuthorizationView):
         except OAuthToolkitError as error:
             return self.error_response(error, application=None)
         prompt = _prompt(self.request)
-        if "none" in prompt:
-            return super().handle_no_permission()  # DOT: login_required to the client (OIDC Core §3.1.2.6)
+        if "none" in prompt or "create" in prompt:
+            # DOT's answers: login_required to the client (OIDC Core §3.1.2.6), or its registration page when
+            # OIDC_RP_INITIATED_REGISTRATION_ENABLED (provider.authorization_request refuses create otherwise).
+            return super().handle_no_permission()
         return self._sign_in(prompt=prompt, max_age=max_age_seconds(self.request.GET.get("max_age")))
 
     def get(self, request, *args, **kwargs):

@@ -88,3 +88,18 @@ def test_a_well_formed_max_age_is_accepted(browser, web_app, max_age):
     # The consent page, or (max_age=0) the sign-in page: never an error for the client.
     assert response.status_code in {200, 302}
     assert "error=" not in response.get("Location", "")
+
+
+def test_prompt_create_is_dots_when_registration_is_enabled(client, settings, web_app):
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OIDC_RP_INITIATED_REGISTRATION_ENABLED": True,
+        "OIDC_RP_INITIATED_REGISTRATION_URL": "/accounts/sign-up/",
+    }
+
+    response = authorize(client, web_app, prompt="create")
+    document = client.get(reverse("oauth2_provider:oidc-connect-discovery-info")).json()
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-up/?next=")
+    assert document["prompt_values_supported"] == ["none", "login", "consent", "create"]
