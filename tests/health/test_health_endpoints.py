@@ -50,9 +50,10 @@ def test_ready_is_503_naming_the_database_when_it_is_down(client):
 def test_ready_is_503_naming_the_cache_when_it_is_down(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "SOCKET_CONNECT_TIMEOUT": 1},
+            # Django's own Redis backend (redis-py), pointed where nothing listens (the discard port).
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
         }
     }
 
