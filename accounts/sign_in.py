@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.utils.translation import ngettext
 
 from accounts.sign_in_lockout import sign_in_retry_after
+from provider.authentication import pending_reauthentications, restore_pending_reauthentications
 
 
 def throttled_message(seconds: int) -> str:
@@ -68,6 +69,14 @@ class SignInView(auth_views.LoginView):
 
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = False
+
+    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+        # Signing in as another user flushes the session (django.contrib.auth.login); an authorization
+        # request waiting for this sign-in (prompt=login, max_age=0: provider.authentication) still counts it.
+        pending = pending_reauthentications(self.request)
+        response = super().form_valid(form)
+        restore_pending_reauthentications(self.request, pending)
+        return response
 
     def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)

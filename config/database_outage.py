@@ -10,6 +10,9 @@ Lock contention raises OperationalError too (SQLite's "database is locked" once 
 PostgreSQL's lock timeout, deadlock or serialization failure), but the database is there and the next
 attempt will most likely succeed: it gets the same 503 saying the server is busy, a Retry-After of about a
 second, and a warning about contention in the log rather than an error about an unavailable database.
+A PostgreSQL wait cut short by ``lock_timeout`` or ``statement_timeout`` (settings: DATABASE_LOCK_TIMEOUT_MS,
+DATABASE_STATEMENT_TIMEOUT_MS) is the same 503 with Retry-After, worded as what it is: the database is
+up but busy, and the request, rolled back, can simply be retried (database_busy).
 """
 
 import logging
@@ -35,8 +38,9 @@ PROTOCOL_VIEWS = {
 PROTOCOL_PATH_PREFIXES = ("/api/", "/.well-known/", "/o/.well-known/")
 # SQLite's messages when the busy timeout ran out (a shared-cache in-memory database says "table").
 SQLITE_LOCKED_MESSAGES = ("database is locked", "database table is locked")
-# PostgreSQL: lock_not_available (lock_timeout), deadlock_detected, serialization_failure.
-POSTGRESQL_CONTENTION_SQLSTATES = {"55P03", "40P01", "40001"}
+# PostgreSQL: lock_not_available (lock_timeout), query_canceled (statement_timeout), deadlock_detected,
+# serialization_failure.
+POSTGRESQL_CONTENTION_SQLSTATES = {"55P03", "40P01", "40001", "57014"}
 
 
 class DatabaseOutageMiddleware:

@@ -1,4 +1,4 @@
-"""URL wiring: the provider at /o/ and /.well-known/, sign-in pages under /accounts/, the API under /api/."""
+"""URL wiring: the provider at /o/ and /.well-known/, sign-in under /accounts/, the API, health probes."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("provider.urls")),
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
+    path("health/", include("health.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,4 +11,5 @@ class ProviderConfig(AppConfig):
     verbose_name = "Authorization server"
 
     def ready(self) -> None:
-        from provider import checks  # noqa: F401 - registers the system checks
+        # Connects the receiver recording each sign-in's moment, and registers the system checks.
+        from provider import authentication, checks  # noqa: F401

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class TokenRequestState:
     # The authorization code's row (with its user), read once for every hook that asks about the code.
     grant_code: str | None = None
     grant: Grant | None = None
+    # When the user behind the code or refresh token signed in: the ID token's auth_time (OIDC Core §2).
+    auth_time: datetime | None = None
     # tokens.issuance deleted the code inside the save: oauthlib's later invalidation has nothing to do.
     code_consumed: bool = False
     # sha256 of the code's PKCE challenge, kept on the token family for replay checks (tokens.replay).

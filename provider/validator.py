@@ -46,6 +46,7 @@ from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.records import bearer_token_refusal
 from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
+from tokens.auth_time import grant_auth_time, grant_authentication_record
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
@@ -167,7 +168,8 @@ class OAuth2Validator(DOTOAuth2Validator):
         """
         state = request_state(request)
         if state.grant_code != code:
-            state.grant = get_grant_model().objects.select_related("user").filter(code=code).first()
+            grants = get_grant_model().objects.select_related("user", "authentication")
+            state.grant = grants.filter(code=code).first()
             state.grant_code = code
         return state.grant
 
@@ -190,6 +192,7 @@ class OAuth2Validator(DOTOAuth2Validator):
             return False
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
+        request_state(request).auth_time = grant_auth_time(grant=grant)
         if grant.nonce:
             request.nonce = grant.nonce
         if grant.claims:
@@ -212,6 +215,12 @@ class OAuth2Validator(DOTOAuth2Validator):
     def get_authorization_code_nonce(self, client_id, code, redirect_uri, request: Request) -> str | None:
         grant = self._grant(code, request)
         return (grant.nonce or None) if grant is not None else None
+
+    def _create_authorization_code(self, request: Request, code, expires=None):
+        """DOT's Grant, with the moment its user signed in beside it (tokens.models.GrantAuthentication)."""
+        grant = super()._create_authorization_code(request, code, expires)
+        grant_authentication_record(grant=grant, auth_time=getattr(request, "auth_time", None))
+        return grant
 
     def invalidate_authorization_code(self, client_id, code, request: Request, *args, **kwargs) -> None:
         # oauthlib calls this after the save; tokens.issuance already consumed the code inside it.
@@ -254,6 +263,8 @@ class OAuth2Validator(DOTOAuth2Validator):
                 return False
 
         request.user = rt.user
+        # OIDC Core §12.2: a refreshed ID token names the original sign-in, read with the token (tokens.selectors).
+        request_state(request).auth_time = rt.family_auth_time
         # The raw token, as DOT keeps it: hashed storage leaves rt.token blank.
         request.refresh_token = refresh_token
         request.refresh_token_instance = rt
@@ -356,6 +367,19 @@ class OAuth2Validator(DOTOAuth2Validator):
             "email": lambda request: request.user.email,
             "email_verified": lambda request: request.user.email_verified,
         }
+
+    def get_id_token_dictionary(self, token, token_handler, request: Request):
+        """DOT's claims, with ``auth_time`` the sign-in behind the code (OIDC Core §2), not ``user.last_login``.
+
+        DOT reads last_login at the exchange: the user's latest sign-in anywhere, which a sign-in in
+        another browser, or after the code was issued, moves. DOT's value stays only for codes and
+        chains issued before the sign-in moment was recorded.
+        """
+        claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
+        auth_time = request_state(request).auth_time
+        if auth_time is not None:
+            claims["auth_time"] = int(auth_time.timestamp())
+        return claims, expiration_time
 
     def finalize_id_token(self, id_token, token, token_handler, request: Request) -> str:
         serialized = super().finalize_id_token(id_token, token, token_handler, request)

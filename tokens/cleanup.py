@@ -9,20 +9,22 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
-from oauth2_provider.models import clear_expired, get_access_token_model, get_refresh_token_model
+from oauth2_provider.models import clear_expired, get_access_token_model, get_grant_model, get_refresh_token_model
 from oauth2_provider.settings import oauth2_settings
 
 from idp.settings import idp_settings
-from tokens.models import TokenFamily
+from tokens.models import GrantAuthentication, TokenFamily
 
 log = logging.getLogger(__name__)
 
 
 def expired_tokens_clear() -> dict[str, int]:
-    """Delete expired codes and tokens (DOT), refresh chains past their absolute lifetime, and spent families."""
+    """Delete expired codes and tokens (DOT), refresh chains past their absolute lifetime, spent families and
+    the sign-in records of codes that are gone."""
     clear_expired()
     counts = {"refresh tokens past the absolute lifetime": _delete_in_batches(_past_absolute_lifetime())}
     counts["token families with no token left"] = _delete_in_batches(_spent_families())
+    counts["sign-in records of codes that are gone"] = _delete_in_batches(_orphaned_grant_authentications())
     for what, count in counts.items():
         log.info("%s %s deleted", count, what)
     return counts
@@ -45,6 +47,11 @@ def _spent_families() -> QuerySet:
     family_refresh_tokens = get_refresh_token_model().objects.filter(token_family=OuterRef("pk"))
     first_access_token = get_access_token_model().objects.filter(pk=OuterRef("first_access_token_id"))
     return TokenFamily.objects.exclude(Exists(first_access_token)).exclude(Exists(family_refresh_tokens))
+
+
+def _orphaned_grant_authentications() -> QuerySet:
+    # Left behind when a code is redeemed or expires: its Grant row goes without a cascade (tokens.models).
+    return GrantAuthentication.objects.exclude(Exists(get_grant_model().objects.filter(pk=OuterRef("pk"))))
 
 
 def _delete_in_batches(queryset: QuerySet) -> int:

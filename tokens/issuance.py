@@ -86,7 +86,7 @@ def _lock_refresh_token(request: Request, state: IssuanceState) -> None:
 
 
 def record_family(request: Request, state: IssuanceState) -> None:
-    """Remember when a new chain of tokens started and, for the code grant, which code started it."""
+    """Remember when a new chain of tokens started and, for the code grant, which code and sign-in started it."""
     if request.grant_type not in FAMILY_STARTING_GRANTS:
         return
     access_token = state.issued_access_token
@@ -104,6 +104,7 @@ def record_family(request: Request, state: IssuanceState) -> None:
     if request.grant_type == "authorization_code":
         family.code_checksum = sha256_hex(request.code)
         family.code_challenge_checksum = state.code_challenge_checksum
+        family.auth_time = state.auth_time  # for the ID tokens of later refreshes (tokens.auth_time)
     family.save(force_insert=True)
 
 

@@ -41,6 +41,9 @@ class TokenFamily(models.Model):
     )
     code_checksum = models.CharField(_("authorization code sha256"), max_length=64, null=True, blank=True, unique=True)
     code_challenge_checksum = models.CharField(_("PKCE code challenge sha256"), max_length=64, blank=True)
+    # The sign-in behind the grant, for every ID token of the chain: a refreshed one keeps the original
+    # auth_time (OIDC Core §12.2). Empty for chains started before it was recorded, and for other grants.
+    auth_time = models.DateTimeField(_("user signed in at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("token family")
@@ -48,3 +51,31 @@ class TokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"Token family {self.pk}"
+
+
+class GrantAuthentication(models.Model):
+    """When the user behind an authorization code signed in (OIDC Core §2 ``auth_time``), kept beside DOT's Grant.
+
+    DOT's Grant has no column for it and DOT reads ``user.last_login`` when the code is exchanged
+    instead (provider.authentication says why that is wrong). The row is read with the Grant in the
+    exchange's one query of it (provider.validator). Like TokenFamily.first_access_token: no constraint
+    and no cascade, so consuming a code stays the single DELETE that claims it (tokens.issuance); a
+    Grant's id is never reused, and the clean-up deletes rows whose code is gone (tokens.cleanup).
+    """
+
+    grant = models.OneToOneField(
+        oauth2_settings.GRANT_MODEL,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="authentication",
+        verbose_name=_("authorization code"),
+    )
+    auth_time = models.DateTimeField(_("user signed in at"))
+
+    class Meta:
+        verbose_name = _("authorization code sign-in")
+        verbose_name_plural = _("authorization code sign-ins")
+
+    def __str__(self) -> str:
+        return f"Sign-in behind grant {self.pk}"

@@ -22,17 +22,21 @@ def refresh_token_presented(*, raw_token: str, lock: bool):
     """The stored refresh token for ``raw_token``, with what validating a refresh needs, in one query.
 
     DOT's lookup (OAuth2Validator.validate_refresh_token): several rows may share a checksum, so the
-    unrevoked one comes first, else the most recently revoked. Its user, its access token and its chain's
-    start (``family_started_at``, see refresh_chain_started_at) come in the same query. With ``lock`` the
+    unrevoked one comes first, else the most recently revoked. Its user, its access token, its chain's
+    start (``family_started_at``, see refresh_chain_started_at) and the sign-in behind the chain
+    (``family_auth_time``, tokens.auth_time) come in the same query. With ``lock`` the
     refresh token's row (only it: PostgreSQL refuses to lock the nullable side of the outer join to the
     access token) stays locked until the caller's transaction ends.
     """
     model = get_refresh_token_model()
-    family_start = TokenFamily.objects.filter(pk=OuterRef("token_family")).values("started_at")[:1]
+    family = TokenFamily.objects.filter(pk=OuterRef("token_family"))
     refresh_tokens = (
         model.objects.filter(token_checksum=sha256_hex(raw_token))
         .select_related("user", "access_token")
-        .annotate(family_started_at=Subquery(family_start))
+        .annotate(
+            family_started_at=Subquery(family.values("started_at")[:1]),
+            family_auth_time=Subquery(family.values("auth_time")[:1]),
+        )
         .order_by(F("revoked").desc(nulls_first=True))
     )
     if lock:

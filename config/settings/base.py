@@ -54,6 +54,18 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+# Bounded waits (PostgreSQL): a statement running, or a lock awaited, longer than this is cancelled and the
+# request answers 503 temporarily_unavailable with Retry-After (config.database_outage), so a stuck lock
+# costs each request a few seconds instead of piling up every worker behind it. 0 turns a limit off.
+# https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=3_000)
+POSTGRESQL_BOUNDED_WAITS = (
+    f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS} -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Sent by psycopg at connect time (libpq "options"), so every connection has them, pooled or not.
+    DATABASES["default"]["OPTIONS"].setdefault("options", POSTGRESQL_BOUNDED_WAITS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLS
@@ -362,8 +374,9 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # https://django-oauth-toolkit.readthedocs.io/en/latest/settings.html
 OAUTH2_PROVIDER_APPLICATION_MODEL = "clients.Application"
-# DOT's own token model, named so migrations of apps that point at it (tokens) can resolve the swappable.
+# DOT's own token and grant models, named so migrations of apps that point at them (tokens) can resolve the swappable.
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model label, not a secret
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 
 # Every scope a client can ask for, with the sentence the consent page shows the user.
 OAUTH2_SCOPES = {

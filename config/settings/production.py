@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.signing_keys import checked_rsa_private_key, split_pems
 
 from .base import *  # noqa: F403
-from .base import EMAIL_HOST_PASSWORD, EMAIL_USE_SSL, EMAIL_USE_TLS, OAUTH2_PROVIDER, env
+from .base import EMAIL_HOST_PASSWORD, EMAIL_USE_SSL, EMAIL_USE_TLS, OAUTH2_PROVIDER, POSTGRESQL_BOUNDED_WAITS, env
 
 DEBUG = False
 # No defaults: a missing secret or key stops start-up instead of running with a guessable one.
@@ -19,13 +19,20 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["OPTIONS"] = {"connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5)}
+DATABASES["default"]["OPTIONS"] = {
+    "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+    # statement_timeout and lock_timeout (base.py): a stuck lock is a quick 503, not a pile-up of workers.
+    "options": POSTGRESQL_BOUNDED_WAITS,
+}
 
 # SECURITY
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Load balancers probe /health/live and /health/ready on the instance itself, often over plain HTTP; the
+# answers hold no secret and set no cookie, so a redirect to https would only make every probe fail.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)

@@ -3,7 +3,16 @@
 from config.signing_keys import load_or_create_dev_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, IDP, INSTALLED_APPS, OAUTH2_PROVIDER, SILENCED_SYSTEM_CHECKS, SQLITE_OPTIONS, env
+from .base import (
+    BASE_DIR,
+    IDP,
+    INSTALLED_APPS,
+    OAUTH2_PROVIDER,
+    POSTGRESQL_BOUNDED_WAITS,
+    SILENCED_SYSTEM_CHECKS,
+    SQLITE_OPTIONS,
+    env,
+)
 
 DEBUG = False
 # WhiteNoise serves STATIC_ROOT; tests read static files straight from the finders instead.
@@ -48,6 +57,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same options as every SQLite database (base), so tests and app servers started on an SQLite file
     # behave as `make run` does. An in-memory database ignores journal_mode=WAL and keeps its own journal.
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Production's bounded waits (base.py); a test sets DATABASE_LOCK_TIMEOUT_MS for the app servers it starts.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", POSTGRESQL_BOUNDED_WAITS)
 
 # Demo data (manage.py seed_demo): development and tests only, never production.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]

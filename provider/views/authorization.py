@@ -3,66 +3,180 @@
 The consent page's form, the remembered consent model and its services live in the consent app.
 """
 
+from urllib.parse import urlsplit
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.views import AuthorizationView
-from oauthlib.openid.connect.core.exceptions import ConsentRequired
+from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
 
 from audit.oauth_events import record_consent_decision
 from clients.models import Application
+from clients.redirect_uris import LOOPBACK_HOSTS
 from consent.forms import ConsentForm
 from consent.selectors import consent_covers
 from consent.services import consent_record
+from provider.authentication import (
+    reauthentication_done,
+    reauthentication_needed,
+    reauthentication_requested,
+    signed_in_within,
+)
+from provider.authorization_request import max_age_seconds
 from provider.authorization_response import with_issuer
 
 
-# The consent page holds a CSRF token and the signed scope list: no cache, shared or private, may keep it.
+def remembered_consent_applies(*, application: Application, redirect_uri: str) -> bool:
+    """Whether a consent the user gave earlier may stand in for the consent page for this request.
+
+    Not for a public client, nor for any client receiving its code on a loopback address (a native
+    app): nothing proves the request comes from the client the user approved and not from another
+    app using its client_id (RFC 6749 §10.2, RFC 8252 §8.6, OAuth 2.1 "Client Impersonation": no
+    automatic processing of repeated requests when the client's identity cannot be assured).
+    """
+    if application.client_type != Application.CLIENT_CONFIDENTIAL:
+        return False
+    return (urlsplit(redirect_uri).hostname or "").lower() not in LOOPBACK_HOSTS
+
+
+def _prompt(request) -> set[str]:
+    # Space-delimited and case-sensitive (OIDC Core §3.1.2.1); provider.authorization_request checked the values.
+    return set(request.GET.get("prompt", "").split())
+
+
+# The consent page holds a CSRF token and the signed authorization request: no cache, shared or private, may keep it.
 @method_decorator(never_cache, name="dispatch")
 class ConsentView(AuthorizationView):
-    """DOT's authorization endpoint with a consent page the user can narrow, and remembered consent.
+    """DOT's authorization endpoint with re-authentication, a consent page the user can narrow, and remembered consent.
 
-    DOT shows its page on every request (REQUEST_APPROVAL_PROMPT = "force") unless an admin marked the
-    client trusted (``skip_authorization``). On top of that, a user who already approved this client for
-    every requested scope is not asked again, unless the client sends ``prompt=consent``; with
-    ``prompt=none`` and nothing remembered the answer is ``consent_required`` (OIDC Core §3.1.2.6).
+    Sign-in (OIDC Core §3.1.2.1): ``prompt=login`` and ``max_age=0`` send the user to sign in again,
+    ``max_age=N`` does when the session's sign-in is older than N seconds, and then the request
+    continues with every parameter it had (provider.authentication). With ``prompt=none`` each of these
+    is ``login_required`` instead of a page.
+
+    Consent: DOT shows its page on every request (REQUEST_APPROVAL_PROMPT = "force") unless an admin
+    marked the client trusted (``skip_authorization``: the admin's explicit choice that this client
+    needs no consent, kept even for ``prompt=consent``, which OIDC Core words as a SHOULD). On top of
+    that, a user who already approved this client for every requested scope is not asked again, unless
+    the client sends ``prompt=consent`` or its identity cannot be verified (remembered_consent_applies);
+    with ``prompt=none`` and no remembered consent that applies the answer is ``consent_required``
+    (OIDC Core §3.1.2.6).
     """
 
     form_class = ConsentForm
+    _validated: tuple | None = None
+
+    def validate_authorization_request(self, request):
+        """oauthlib's validation of the request, once: DOT's get() and handle_no_permission() ask for it again."""
+        if self._validated is None:
+            self._validated = super().validate_authorization_request(request)
+        return self._validated
+
+    def handle_no_permission(self):
+        """A signed-out user: refuse a bad request first (never a sign-in page for it), then DOT's answers."""
+        try:
+            self.validate_authorization_request(self.request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        prompt = _prompt(self.request)
+        if "none" in prompt or "create" in prompt:
+            # DOT's answers: login_required to the client (OIDC Core §3.1.2.6), or its registration page when
+            # OIDC_RP_INITIATED_REGISTRATION_ENABLED (provider.authorization_request refuses create otherwise).
+            return super().handle_no_permission()
+        return self._sign_in(prompt=prompt, max_age=max_age_seconds(self.request.GET.get("max_age")))
 
     def get(self, request, *args, **kwargs):
         if "approval_prompt" in request.GET:
             # DOT's own parameter would let the client switch on DOT's token-based auto-approval and so
             # bypass remembered consent and prompt=consent; unknown parameters are ignored (RFC 6749 §3.1).
-            request.GET = request.GET.copy()
-            del request.GET["approval_prompt"]
+            self._hide_from_dot("approval_prompt")
+        try:
+            _scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        prompt = _prompt(request)
+        max_age = max_age_seconds(request.GET.get("max_age"))
+        if reauthentication_needed(request, prompt=prompt, max_age=max_age):
+            if "none" in prompt:
+                # OIDC Core §3.1.2.6: the request cannot complete without the sign-in page.
+                return self._silent_refusal(LoginRequired, credentials)
+            return self._sign_in(prompt=prompt, max_age=max_age)
+        reauthentication_done(request)
+        if "login" in prompt:
+            # Met by the sign-in just made: DOT's get() would send the user to sign in once more.
+            self._hide_from_dot("prompt", keep=" ".join(sorted(prompt - {"login"})))
         return super().get(request, *args, **kwargs)
+
+    def _sign_in(self, *, prompt: set[str], max_age: int | None, next_url: str | None = None):
+        """Send the user to the sign-in page and back to this very request, every parameter kept."""
+        if "login" in prompt or max_age == 0:
+            reauthentication_requested(self.request)
+        return redirect_to_login(
+            next_url or self.request.get_full_path(), resolve_url(self.get_login_url()), self.get_redirect_field_name()
+        )
+
+    def _hide_from_dot(self, name: str, *, keep: str = "") -> None:
+        # DOT's view reads these from request.GET; oauthlib reads the request URI, which keeps them.
+        self.request.GET = self.request.GET.copy()
+        if keep:
+            self.request.GET[name] = keep
+        else:
+            self.request.GET.pop(name, None)
+
+    def _silent_refusal(self, error_class, credentials: dict, application: Application | None = None):
+        """The OIDC Core §3.1.2.6 error a prompt=none request gets instead of a page, sent to the client."""
+        state = credentials.get("state")
+        error = OAuthToolkitError(error_class(state=state), redirect_uri=credentials["redirect_uri"])
+        application = application or Application.objects.get(client_id=credentials["client_id"])
+        return self.error_response(error, application)
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
+        query = self.request.META.get("QUERY_STRING", "")
+        if self.request.method == "GET":
+            # Signed into the page with the request: where to come back to, and the max_age the POST checks again.
+            kwargs["context"] = {"query": query, "max_age": max_age_seconds(self.request.GET.get("max_age"))}
+        else:
+            # oauthlib reads prompt, response_mode... from the URI the form is posted to: it must be the page's.
+            kwargs["posted_query"] = query
+        return kwargs
 
     def render_to_response(self, context, **response_kwargs):
         """DOT calls this when it is about to show the consent page: decide here whether the user must see it."""
         if self.request.method != "GET" or "form" not in context:
             return super().render_to_response(context, **response_kwargs)
-        prompt = set(self.request.GET.get("prompt", "").split())
+        prompt = _prompt(self.request)
         application = context["application"]
-        if "consent" not in prompt and consent_covers(
-            user=self.request.user, application=application, scopes=context["scopes"]
+        if (
+            "consent" not in prompt
+            and remembered_consent_applies(application=application, redirect_uri=context["redirect_uri"])
+            and consent_covers(user=self.request.user, application=application, scopes=context["scopes"])
         ):
             return self._approve_as_remembered(context["form"])
         if "none" in prompt:
-            error = ConsentRequired(state=context.get("state"))
-            return self.error_response(OAuthToolkitError(error, redirect_uri=context["redirect_uri"]), application)
+            return self._silent_refusal(ConsentRequired, context, application)
         return super().render_to_response(context, **response_kwargs)
 
     def _approve_as_remembered(self, form):
         """Answer as if the user pressed Allow with every requested scope ticked, through the same form."""
         data = {name: value for name, value in form.initial.items() if value is not None}
-        bound = self.get_form_class()(data={**data, "allow": True})
+        bound = self.get_form_class()(data={**data, "allow": True}, user=self.request.user)
         if not bound.is_valid():
             return self.form_invalid(bound)
         self.approved_silently = True
         return self.form_valid(bound)
 
     def form_valid(self, form):
+        max_age = form.signed.get("max_age")
+        if form.cleaned_data["allow"] and max_age and not signed_in_within(self.request, max_age):
+            # OIDC Core §3.1.2.1: the code is issued now, so the sign-in must be recent enough now, not
+            # only when the page was shown. Back to the original request once the user has signed in.
+            next_url = f"{reverse('oauth2_provider:authorize')}?{form.signed.get('query', '')}"
+            return self._sign_in(prompt=set(), max_age=max_age, next_url=next_url)
         approved = form.cleaned_data["scopes"]
         if form.requested_scopes and not approved:
             # Allowing with everything unticked grants nothing: treat it as Deny. (An empty scope would

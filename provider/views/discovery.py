@@ -14,6 +14,8 @@ from django.http import HttpRequest, JsonResponse
 from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscoveryInfoView
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
+from provider.authorization_request import supported_prompt_values
+
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
 INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 # Entries of the RFC 8414 document that the OIDC one lacks and copies verbatim.
@@ -64,6 +66,7 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         data["request_parameter_supported"] = False
         data["request_uri_parameter_supported"] = False
         data["claims_parameter_supported"] = False
-        # provider.views.authorization.ConsentView honours prompt=consent (shows the page despite remembered consent).
-        data["prompt_values_supported"] = [*data["prompt_values_supported"], "consent"]
+        # Exactly the values honoured (provider.authorization_request): none, login, consent (the page
+        # despite remembered consent); select_account is answered account_selection_required.
+        data["prompt_values_supported"] = supported_prompt_values()
         return _json_response(data)

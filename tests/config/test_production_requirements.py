@@ -15,7 +15,18 @@ from config.settings import base
 PRODUCTION_REQUIREMENTS = settings.BASE_DIR / "requirements.txt"
 OTHER_REQUIREMENTS = [settings.BASE_DIR / "requirements" / "dev.txt", settings.BASE_DIR / "requirements" / "demo.txt"]
 # The code a production deployment runs; demo/, bench/ and tests/ are not deployed.
-PRODUCTION_APPS = ("idp", "provider", "accounts", "clients", "consent", "tokens", "token_cache", "audit", "api", "config")
+PRODUCTION_APPS = (
+    "idp",
+    "provider",
+    "accounts",
+    "clients",
+    "consent",
+    "tokens",
+    "token_cache",
+    "audit",
+    "api",
+    "config",
+)
 # Settings modules in config/ that production never loads: they may one day import what only tests need.
 NOT_PRODUCTION = {Path("config/settings/test.py"), Path("config/settings/bench.py")}
 # Imported by Django or started by the operator rather than by an import statement in our code.

@@ -1,14 +1,14 @@
 """Queries per authorization-code exchange (with PKCE and an ID token): eight, in one transaction.
 
-1 the Grant with its user, read once (provider.validator; DOT reads it six times; the client
-comes from token_cache, which the consent step filled); 2 the ID token INSERT (linked to the access
-token without parsing the JWT back); 3 DOT's RFC 8707 lookup of the code's resources, run once and
-before the code is consumed (provider.validator.save_bearer_token), so the resources reach the token; 4 the
-DELETE that consumes the code, which is also the claim that lets only one of several concurrent
-redemptions win (tokens.issuance); 5-7 the access token, refresh token and token family INSERTs;
-8 the audit row (DOT's savepoint pairs around the ID token and the token save are not counted). Our lock before the
-delete, DOT's re-read of the new access token for ``app_authorized`` and audit's loads of that token's
-user and client are gone.
+1 the Grant with its user and its sign-in (tokens.auth_time), read once (provider.validator; DOT reads
+it six times; the client comes from token_cache, which the consent step filled); 2 the ID token INSERT
+(linked to the access token without parsing the JWT back); 3 DOT's RFC 8707 lookup of the code's
+resources, run once and before the code is consumed (provider.validator.save_bearer_token), so the
+resources reach the token; 4 the DELETE that consumes the code, which is also the claim that lets only
+one of several concurrent redemptions win (tokens.issuance); 5-7 the access token, refresh token and
+token family INSERTs; 8 the audit row (DOT's savepoint pairs around the ID token and the token save are
+not counted). Our lock before the delete, DOT's re-read of the new access token for ``app_authorized``
+and audit's loads of that token's user and client are gone.
 
 The test runs outside a test transaction, as a request does in production, so the endpoint's
 transaction shows as BEGIN ... COMMIT rather than as a savepoint pair inside the test's.

@@ -1,15 +1,15 @@
 """Queries per refresh (rotating, with a new ID token): eight, in one transaction.
 
-1 the refresh token, read once and locked as it is read (provider.validator: DOT's checks re-stated around
-one query), with its user, its access token (for the idle limit and the scopes) and its chain's start
-(tokens.lifetimes) in the same statement; the client is compared by id (DOT loads it) and comes from
-token_cache; 2 the ID token INSERT; 3 the old refresh token revoked, its access-token pointer cleared
-in the same UPDATE; 4-5 the old access token deleted by Django's collector, which first re-sends the
-SET NULL of the refresh token's pointer (one statement more than the raw delete this used to make: the
-price of not using the QuerySet's private fast-delete path); 6-7 the new access and refresh token
-INSERTs; 8 the audit row. DOT's second and third locks of the refresh token, its lock of the old access
-token, RefreshToken.revoke()'s savepoint, load and full save, our own re-lock before the save, and the
-separate reads of the user, the client and the family's start are gone.
+1 the refresh token, read once and locked as it is read (provider.validator: DOT's checks re-stated
+around one query), with its user, its access token (for the idle limit and the scopes), its chain's
+start (tokens.lifetimes) and sign-in (tokens.auth_time) in the same statement; the client is compared by
+id (DOT loads it) and comes from token_cache; 2 the ID token INSERT; 3 the old refresh token revoked,
+its access-token pointer cleared in the same UPDATE; 4-5 the old access token deleted by Django's
+collector, which first re-sends the SET NULL of the refresh token's pointer (one statement more than the
+raw delete this used to make: the price of not using the QuerySet's private fast-delete path); 6-7 the
+new access and refresh token INSERTs; 8 the audit row. DOT's second and third locks of the refresh
+token, its lock of the old access token, RefreshToken.revoke()'s savepoint, load and full save, our own
+re-lock before the save, and the separate reads of the user, the client and the family's start are gone.
 
 The test runs outside a test transaction, as a request does in production, so the endpoint's
 transaction shows as BEGIN ... COMMIT rather than as a savepoint pair inside the test's.

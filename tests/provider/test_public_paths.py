@@ -47,6 +47,8 @@ pytestmark = pytest.mark.django_db
         ("email-verify", {"token": "abc:def:ghi"}, "/accounts/email/verify/abc:def:ghi/"),
         ("admin:index", {}, "/admin/"),
         ("home", {}, "/"),
+        ("health:live", {}, "/health/live"),
+        ("health:ready", {}, "/health/ready"),
     ],
 )
 def test_public_path(url_name, kwargs, path):
@@ -59,9 +61,11 @@ def test_public_path(url_name, kwargs, path):
         "/.well-known/openid-configuration",
         "/.well-known/oauth-authorization-server",
         "/o/.well-known/jwks.json",
+        "/health/live",
+        "/health/ready",
     ],
 )
-def test_discovery_documents_are_served_anonymously(client, path):
+def test_discovery_documents_and_health_probes_are_served_anonymously(client, path):
     response = client.get(path)
 
     assert response.status_code == 200

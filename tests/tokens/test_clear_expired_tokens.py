@@ -14,7 +14,7 @@ from tests.factories import AccessTokenFactory
 from tests.flows import obtain_code, tokens_for
 from tests.idp import set_idp
 from tests.tokens.probes import access_token_works, refresh
-from tokens.models import TokenFamily
+from tokens.models import GrantAuthentication, TokenFamily
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,15 @@ def test_the_command_reports_what_it_deleted(capsys):
     out = capsys.readouterr().out
     assert "refresh tokens past the absolute lifetime deleted" in out
     assert "Expired tokens cleared." in out
+
+
+def test_the_sign_in_records_of_redeemed_and_expired_codes_go_and_live_ones_stay(browser, client, web_app):
+    tokens_for(browser, client, web_app)  # a redeemed code
+    obtain_code(browser, web_app)
+    get_grant_model().objects.update(expires=timezone.now() - timedelta(seconds=1))  # an expired one
+    live_code, _ = obtain_code(browser, web_app)
+    assert GrantAuthentication.objects.count() == 3
+
+    call_command("clear_expired_tokens", stdout=StringIO())
+
+    assert list(GrantAuthentication.objects.values_list("grant__code", flat=True)) == [live_code]

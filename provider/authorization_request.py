@@ -1,0 +1,116 @@
+"""Checks oauthlib runs on every authorization request before anything is shown: PKCE, prompt and max_age.
+
+provider.server registers :func:`check_authorization_parameters` as a ``pre_auth`` validator of both
+code grants (OAuth and OpenID Connect), so it runs once the client and its redirect URI are known
+good and before the sign-in or consent page: a refusal is an error redirect to the client (RFC 6749
+§4.1.2.1) carrying ``state``, never a page the user has to get past first. It runs again when the
+consent form is posted, on the values the signed form carries.
+
+* ``code_challenge`` (RFC 7636 §4.2): with S256 the only method, it is BASE64URL(SHA256(verifier)),
+  exactly 43 characters of the base64url alphabet. Anything else can never match a verifier, and a
+  value over 128 characters did not fit DOT's column (a 500 on PostgreSQL).
+* ``prompt`` (OIDC Core §3.1.2.1): ``none`` with any other value is ``invalid_request``;
+  ``select_account`` is ``account_selection_required``, the error the section names for a server that
+  cannot obtain an account choice (there is one account per browser session here and no chooser, and
+  sending the user through the sign-in page instead would be ``prompt=login``, which the client did not
+  ask for); a value the server does not support is ``invalid_request`` with HTTP 400 and no redirect
+  (OIDC Prompt Create 1.0 §4.1, the one text on unsupported values).
+* ``max_age`` (OIDC Core §3.1.2.1): a non-negative integer number of seconds, else ``invalid_request``.
+
+What the values then demand of the session (re-authentication, the consent page) is decided by
+consent.views.ConsentView, which sees the user.
+"""
+
+import base64
+import binascii
+import re
+
+from django.utils.translation import gettext as _
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.common import Request
+from oauthlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidRequestFatalError
+from oauthlib.openid.connect.core.exceptions import AccountSelectionRequired
+
+# RFC 7636 §4.2: BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), 32 bytes without padding.
+S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+S256_DIGEST_SIZE = 32
+# OIDC Core §3.1.2.1 (plus Prompt Create 1.0's "create"): the values a client may send.
+HONOURED_PROMPTS = ("none", "login", "consent")
+ANSWERED_PROMPTS = frozenset({"select_account"})
+# A max_age beyond any session's life would only ever mean "no limit": accept it, but as a bounded int.
+MAX_AGE_DIGITS = 10
+
+
+def supported_prompt_values() -> list[str]:
+    """The prompt values this server honours, in discovery's ``prompt_values_supported`` order."""
+    values = list(HONOURED_PROMPTS)
+    if oauth2_settings.OIDC_RP_INITIATED_REGISTRATION_ENABLED:
+        values.append("create")  # DOT's AuthorizationView handles it when registration is enabled
+    return values
+
+
+def prompt_values(request: Request) -> set[str]:
+    """The request's prompt values: space-delimited and case-sensitive (OIDC Core §3.1.2.1)."""
+    prompt = request.prompt or ""
+    # When a code is issued, DOT hands oauthlib back its own validation result: a set by then.
+    return set(prompt.split()) if isinstance(prompt, str) else set(prompt)
+
+
+def max_age_seconds(value: str | None) -> int | None:
+    """``max_age`` as seconds (None when absent); ValueError unless it is a non-negative integer."""
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_AGE_DIGITS:
+        raise ValueError(value)
+    return int(value)
+
+
+def check_authorization_parameters(request: Request) -> dict:
+    """oauthlib ``pre_auth`` validator: refuse a malformed code_challenge, prompt or max_age."""
+    _check_code_challenge(request)
+    _check_prompt(request)
+    try:
+        max_age_seconds(request.max_age)
+    except ValueError:
+        raise InvalidRequestError(
+            description=_("max_age must be a non-negative integer number of seconds."), request=request
+        ) from None
+    return {}
+
+
+def _check_code_challenge(request: Request) -> None:
+    challenge = request.code_challenge
+    # No challenge, or another method: oauthlib refuses those itself right after this validator.
+    if challenge is None or (request.code_challenge_method or "plain") != "S256":
+        return
+    if not _is_s256_challenge(challenge):
+        raise InvalidRequestError(
+            description=_("code_challenge must be the 43-character base64url encoding of a SHA-256 digest."),
+            request=request,
+        )
+
+
+def _is_s256_challenge(challenge: str) -> bool:
+    if not S256_CHALLENGE.fullmatch(challenge):
+        return False
+    try:
+        digest = base64.urlsafe_b64decode(challenge + "=")
+    except (binascii.Error, ValueError):
+        return False
+    # The last character carries two spare bits: only the canonical encoding round-trips.
+    return len(digest) == S256_DIGEST_SIZE and base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
+
+
+def _check_prompt(request: Request) -> None:
+    prompt = prompt_values(request)
+    if "none" in prompt and len(prompt) > 1:
+        # oauthlib checks this only for OpenID requests; a plain OAuth request gets the same answer.
+        raise InvalidRequestError(description=_("prompt=none cannot be combined with other values."), request=request)
+    unsupported = prompt - set(supported_prompt_values()) - ANSWERED_PROMPTS
+    if unsupported:
+        raise InvalidRequestFatalError(
+            description=_("Unsupported prompt value: %(values)s.") % {"values": " ".join(sorted(unsupported))},
+            request=request,
+        )
+    if "select_account" in prompt:
+        raise AccountSelectionRequired(request=request)

@@ -1,0 +1,26 @@
+"""The sign-in behind each authorization code and token family: the ID token's ``auth_time`` (OIDC Core §2).
+
+provider.authentication records the moment in the session; the validator stores it with the code
+when the code is issued, reads it back with the code at the exchange, and tokens.issuance keeps it
+on the family for every ID token a refresh issues later (OIDC Core §12.2).
+"""
+
+from datetime import datetime
+
+from oauth2_provider.models import AbstractGrant
+
+from tokens.models import GrantAuthentication
+
+
+def grant_authentication_record(*, grant: AbstractGrant, auth_time: datetime | None) -> None:
+    """Remember when the user behind ``grant`` signed in (nothing when that is not known)."""
+    if auth_time is not None:
+        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time)
+
+
+def grant_auth_time(*, grant: AbstractGrant) -> datetime | None:
+    """When the user behind ``grant`` signed in; read with the Grant when it was loaded with ``authentication``."""
+    try:
+        return grant.authentication.auth_time
+    except GrantAuthentication.DoesNotExist:
+        return None
