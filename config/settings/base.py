@@ -299,8 +299,8 @@ OAUTH2_SCOPES = {
     # Action scopes: each grants one action on notes and nothing else (not even reading them).
     "notes:archive": "Archive your notes and bring them back",
     "notes:share": "Publish read-only links to your notes, and withdraw them",
-    "authorizations:read": "See which applications you have authorised",
-    "authorizations:write": "Revoke applications you have authorised",
+    "authorizations:read": "See which applications you have authorized",
+    "authorizations:write": "Revoke applications you have authorized",
     "users:read": "List user accounts (machine-to-machine provisioning)",
     # Only for resource servers: lets a confidential client ask /o/introspect/ about any token (RFC 7662).
     "introspection": "Check whether access tokens are active (resource servers only)",
