@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
@@ -40,18 +41,32 @@ def load_or_create_dev_key(path: Path) -> str:
     return pem
 
 
+def rsa_private_key_problem(pem: str) -> str | None:
+    """What makes ``pem`` unusable as the ID token signing key, as a phrase after the variable's name; None if usable.
+
+    Usable: an unencrypted PEM private key, RSA (ID tokens are signed with RS256), of at least 2048 bits.
+    """
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except TypeError:
+        return "is an encrypted private key; give it unencrypted (the process has no passphrase to open it)"
+    except (ValueError, UnsupportedAlgorithm):
+        # cryptography's own message is a paragraph of guesses; which rule failed is what helps here.
+        return "is not an unencrypted PEM private key"
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return "must be an RSA private key (ID tokens are signed with RS256)"
+    if key.key_size < MIN_RSA_KEY_BITS:
+        return f"is a {key.key_size}-bit RSA key; use at least {MIN_RSA_KEY_BITS} bits"
+    return None
+
+
 def checked_rsa_private_key(pem: str, *, setting: str) -> str:
     """Return ``pem`` if it is an unencrypted RSA private key of at least 2048 bits, else stop start-up.
 
     A bad key would otherwise surface only when the first ID token is signed, or as a JWKS error on
     every relying party; failing at start-up names the variable to fix instead.
     """
-    try:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
-    except (ValueError, TypeError) as exc:
-        raise ImproperlyConfigured(f"{setting} is not an unencrypted PEM private key ({exc}).") from exc
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ImproperlyConfigured(f"{setting} must be an RSA private key (ID tokens are signed with RS256).")
-    if key.key_size < MIN_RSA_KEY_BITS:
-        raise ImproperlyConfigured(f"{setting} is a {key.key_size}-bit RSA key; use at least {MIN_RSA_KEY_BITS} bits.")
+    problem = rsa_private_key_problem(pem)
+    if problem is not None:
+        raise ImproperlyConfigured(f"{setting} {problem}.")
     return pem

@@ -18,6 +18,14 @@ def pem_of(key) -> str:
     ).decode()
 
 
+def encrypted_pem_of(key) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"a passphrase the process never has"),
+    ).decode()
+
+
 @pytest.fixture(scope="module")
 def production_env() -> dict[str, str]:
     """The environment a production deployment provides, and nothing else (no developer .env, no DEBUG)."""
@@ -53,15 +61,54 @@ def test_check_deploy_passes_with_no_warnings(production_env):
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "OIDC_RSA_PRIVATE_KEY", "PROVIDER_URL", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "OIDC_RSA_PRIVATE_KEY", "PROVIDER_URL", "DATABASE_URL"]
+)
 def test_start_up_stops_without_a_required_variable(production_env, missing):
     env = {name: value for name, value in production_env.items() if name != missing}
 
     result = manage(env, "check")
 
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert f"Set the {missing} environment variable" in result.stderr
+    assert result.returncode == 1
+    assert f"  {missing} is not set.\n" in result.stderr
+
+
+def test_every_problem_is_listed_at_once_in_a_short_message_without_a_traceback(production_env):
+    env = {
+        "PATH": production_env["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": "sqlite:///db.sqlite3",
+        "PROVIDER_URL": "http://idp.example.test",
+        "OIDC_RSA_PRIVATE_KEYS_INACTIVE": "-----BEGIN PRIVATE KEY-----\nnope\n",
+        "REDIS_URL": "http://cache.example.test",
+    }
+
+    result = manage(env, "check", "--deploy")
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "config.settings.production cannot start: 7 environment variables to set or fix."
+    problems = [line.strip() for line in lines if line.startswith("  ") and not line.startswith("    ")]
+    assert problems == [
+        "DJANGO_SECRET_KEY is not set.",
+        "DJANGO_ALLOWED_HOSTS is not set.",
+        "DATABASE_URL is not a PostgreSQL URL (sqlite).",
+        "PROVIDER_URL must be the provider's https:// origin, not 'http://idp.example.test'.",
+        "OIDC_RSA_PRIVATE_KEY is not set.",
+        "OIDC_RSA_PRIVATE_KEYS_INACTIVE is not an unencrypted PEM private key.",
+        "REDIS_URL is not a redis://, rediss:// or unix:// URL (http).",
+    ]
+    # One hint under each problem, a closing line, and nothing else: no traceback.
+    assert len(lines) == 1 + 2 * len(problems) + 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_password_is_never_shown(production_env):
+    result = manage({**production_env, "DATABASE_URL": "mysql://idp:hunter2-db-password@db.internal/idp"}, "check")
+
+    assert "DATABASE_URL is not a PostgreSQL URL (mysql)." in result.stderr
+    assert "hunter2" not in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
@@ -70,17 +117,22 @@ def test_start_up_stops_without_a_required_variable(production_env, missing):
         ("not a key at all", "is not an unencrypted PEM private key"),
         (pem_of(ec.generate_private_key(ec.SECP256R1())), "must be an RSA private key"),
         # The point of this case is a key too short to accept.
-        (pem_of(rsa.generate_private_key(public_exponent=65537, key_size=1024)), "use at least 2048 bits"),  # noqa: S505
+        (
+            pem_of(rsa.generate_private_key(public_exponent=65537, key_size=1024)),  # noqa: S505
+            "is a 1024-bit RSA key; use at least 2048 bits",
+        ),
+        (
+            encrypted_pem_of(rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+            "is an encrypted private key",
+        ),
     ],
-    ids=["garbage", "ec-key", "short-rsa-key"],
+    ids=["garbage", "ec-key", "short-rsa-key", "encrypted-key"],
 )
 def test_start_up_stops_with_an_unusable_signing_key(production_env, pem, message):
     result = manage({**production_env, "OIDC_RSA_PRIVATE_KEY": pem}, "check")
 
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "OIDC_RSA_PRIVATE_KEY" in result.stderr
-    assert message in result.stderr
+    assert result.returncode == 1
+    assert f"OIDC_RSA_PRIVATE_KEY {message}" in result.stderr
 
 
 def test_start_up_stops_with_an_unusable_inactive_key(production_env):
@@ -88,12 +140,12 @@ def test_start_up_stops_with_an_unusable_inactive_key(production_env):
         {**production_env, "OIDC_RSA_PRIVATE_KEYS_INACTIVE": "-----BEGIN PRIVATE KEY-----\nnope\n"}, "check"
     )
 
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert "OIDC_RSA_PRIVATE_KEYS_INACTIVE is not an unencrypted PEM private key" in result.stderr
 
 
 def test_start_up_stops_when_the_issuer_is_not_https(production_env):
     result = manage({**production_env, "PROVIDER_URL": "http://idp.example.test"}, "check")
 
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert "PROVIDER_URL must be the provider's https:// origin" in result.stderr
