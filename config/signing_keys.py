@@ -19,6 +19,25 @@ def split_pems(text: str) -> list[str]:
     return [block.strip() + "\n" for block in blocks]
 
 
+def generate_rsa_private_key(bits: int = MIN_RSA_KEY_BITS) -> str:
+    """A new RSA private key as unencrypted PKCS#8 PEM, the form OIDC_RSA_PRIVATE_KEY takes."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Create ``path`` readable by its owner only (0600) and write ``text``; FileExistsError if it exists.
+
+    Created exclusively with its mode in one call, so no other user can open it in between, and an
+    existing key is never overwritten.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
 def load_or_create_dev_key(path: Path) -> str:
     """Return the PEM at ``path``, generating a 2048-bit RSA key there on first use.
 
@@ -28,16 +47,11 @@ def load_or_create_dev_key(path: Path) -> str:
     if path.exists():
         return path.read_text()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    pem = generate_rsa_private_key()
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_private_file(path, pem)
     except FileExistsError:
         return path.read_text()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(pem)
     return pem
 
 
