@@ -51,13 +51,24 @@ DB ?= postgres
 bench: install
 	$(BIN)/python -m bench --db $(DB)
 
+## lint: ruff check and ruff format --check, as CI runs them
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## format: let ruff fix what it can and reformat the code
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## clean: remove the virtualenv, the SQLite database, collected static files and tool caches
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# Plain `make` lists the targets instead of installing: a new reader learns what there is before anything runs.
+.DEFAULT_GOAL := help
+.PHONY: help
+## help: list these targets (the `## target: what it does` lines of this Makefile)
+help:
+	@echo "Targets (make <target>):"
+	@awk '/^## [a-z-]+: / { sub(/^## /, ""); name = $$0; sub(/:.*/, "", name); sub(/^[^:]*: /, ""); printf "  %-8s %s\n", name, $$0 }' $(MAKEFILE_LIST)

@@ -10,7 +10,13 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from config.settings.required import UnusableEnvironment
+
+    try:
+        execute_from_command_line(sys.argv)
+    except UnusableEnvironment as problems:
+        # The message lists every variable to fix; a traceback through Django's settings loader would bury it.
+        sys.exit(str(problems))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from api.models import Note
 
 
 class MeSerializer(serializers.ModelSerializer):
-    """The token owner's own profile; the e-mail address only when the token carries the ``email`` scope."""
+    """The token owner's own profile; the email address only when the token carries the ``email`` scope."""
 
     name = serializers.CharField(source="display_name", read_only=True)
     email = serializers.SerializerMethodField(help_text="Null unless the token carries the `email` scope.")
@@ -85,7 +85,7 @@ class SharedNoteSerializer(serializers.ModelSerializer):
 
 
 class AuthorizationSerializer(serializers.Serializer):
-    """An application the user authorised, with the scopes its live tokens carry."""
+    """An application the user authorized, with the scopes its live tokens carry."""
 
     client_id = serializers.CharField(source="application.client_id", read_only=True)
     name = serializers.CharField(source="application.name", read_only=True)

@@ -179,26 +179,26 @@ class SharedNoteView(NoStoreMixin, generics.RetrieveAPIView):
 # ------------------------------------------------------------------------------
 @extend_schema(tags=["authorizations"])
 class AuthorizationListView(NoStoreMixin, APIView):
-    """The applications you authorised, with the scopes they hold: the API twin of the authorized-apps page."""
+    """The applications you authorized, with the scopes they hold: the API twin of the authorized-apps page."""
 
     permission_classes = [TokenHasMethodScope, TokenHasUser]
     required_scopes = {"GET": ["authorizations:read"]}
     throttle_classes = TOKEN_THROTTLES
 
-    @extend_schema(responses=AuthorizationSerializer(many=True), summary="Applications you authorised")
+    @extend_schema(responses=AuthorizationSerializer(many=True), summary="Applications you authorized")
     def get(self, request):
         return Response(AuthorizationSerializer(authorization_list(user=request.user), many=True).data)
 
 
 @extend_schema(tags=["authorizations"])
 class AuthorizationDetailView(NoStoreMixin, APIView):
-    """One application you authorised, by its client_id; DELETE revokes everything you granted it."""
+    """One application you authorized, by its client_id; DELETE revokes everything you granted it."""
 
     permission_classes = [TokenHasMethodScope, TokenHasUser]
     required_scopes = {"GET": ["authorizations:read"], "DELETE": ["authorizations:write"]}
     throttle_classes = TOKEN_THROTTLES
 
-    @extend_schema(responses=AuthorizationSerializer, summary="One application you authorised")
+    @extend_schema(responses=AuthorizationSerializer, summary="One application you authorized")
     def get(self, request, client_id):
         return Response(AuthorizationSerializer(authorization_get(user=request.user, client_id=client_id)).data)
 
@@ -225,7 +225,7 @@ class _DirectoryMixin(NoStoreMixin):
 
 @extend_schema(tags=["users"])
 class UserListView(_DirectoryMixin, generics.ListAPIView):
-    """Every account, by username; search by username, name or e-mail, or filter on is_active."""
+    """Every account, by username; search by username, name or email, or filter on is_active."""
 
     pagination_class = ApiPagination
     filter_backends = [BooleanFilter, SearchFilter, OrderingFilter]

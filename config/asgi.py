@@ -4,6 +4,12 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from config.settings.required import UnusableEnvironment
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-application = get_asgi_application()
+try:
+    application = get_asgi_application()
+except UnusableEnvironment as problems:
+    # The message lists every variable to fix; the app server would otherwise print Django's whole traceback.
+    raise SystemExit(str(problems)) from None

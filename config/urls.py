@@ -1,7 +1,9 @@
 """URL wiring: the provider at /o/ and /.well-known/, sign-in under /accounts/, the API, health probes."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts.views import HomeView
 
@@ -12,6 +14,9 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("health/", include("health.urls")),
     path("admin/", admin.site.urls),
+    # Pages name their icon (templates/base.html, admin/base_site.html); browsers still ask for /favicon.ico
+    # on anything that names none (JSON, a server's error page). Not permanent: a cached 301 would outlive a move.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg")), name="favicon"),
 ]
 
 # A database error raised outside a view (e.g. in a middleware) is a 503 too, not a 500.

@@ -6,9 +6,15 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from config.settings.required import UnusableEnvironment
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-application = get_wsgi_application()
+try:
+    application = get_wsgi_application()
+except UnusableEnvironment as problems:
+    # The message lists every variable to fix; the app server would otherwise print Django's whole traceback.
+    raise SystemExit(str(problems)) from None
 
 # Load the URLconf (and with it every view module) now rather than on the first request, then move
 # everything start-up created out of the garbage collector's reach: it lives as long as the process,

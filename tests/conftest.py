@@ -1,8 +1,12 @@
 """Fixtures shared by the whole suite."""
 
-from collections.abc import Iterator
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
 
@@ -92,3 +96,34 @@ def smtp_server() -> Iterator[Inbox]:
         ),
     ):
         yield inbox
+
+
+@pytest.fixture(scope="session")
+def manage_py(tmp_path_factory) -> Callable[..., subprocess.CompletedProcess]:
+    """Run ``manage.py`` in a fresh interpreter, as an operator would, to see its real output and exit status.
+
+    The test database lives in this process (SQLite in memory, or a transaction on PostgreSQL), so the
+    subprocess gets its own SQLite file, migrated once per session.
+    """
+    database = tmp_path_factory.mktemp("manage_py") / "db.sqlite3"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own manage.py with the test's arguments
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    migrated = run("migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    return run

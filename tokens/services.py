@@ -8,6 +8,7 @@ detected (RFC 9700 §4.14.2), and a rotation racing the revocation cannot leave 
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,8 +33,17 @@ def token_family_revoke(*, family_id: uuid.UUID) -> None:
     get_access_token_model().objects.filter(token_family_origin__id=family_id).delete()
 
 
+@dataclass(frozen=True, slots=True)
+class RevokedTokens:
+    """How many of each ``tokens_revoke`` ended, for whoever reports it (an operator's command)."""
+
+    codes: int
+    access_tokens: int
+    refresh_tokens: int
+
+
 @transaction.atomic
-def tokens_revoke(*, user=None, application=None) -> None:
+def tokens_revoke(*, user=None, application=None) -> RevokedTokens:
     """Revoke every code, refresh token and access token of ``user``, of ``application``, or of both together.
 
     Refresh tokens are marked revoked (kept, so a stolen one presented later is recognised as reuse);
@@ -43,14 +53,22 @@ def tokens_revoke(*, user=None, application=None) -> None:
     if not filters:
         raise ValueError("tokens_revoke needs a user, an application or both.")
     refresh_token_model = get_refresh_token_model()
-    get_grant_model().objects.filter(**filters).delete()
+    grant_model, access_token_model = get_grant_model(), get_access_token_model()
+    _, codes = grant_model.objects.filter(**filters).delete()
     # Lock, then update and delete in later statements: a rotation that held a lock commits first,
     # and its new rows are visible to those statements (READ COMMITTED takes a snapshot per statement).
     live = refresh_token_model.objects.select_for_update().filter(revoked__isnull=True, **filters)
     list(live.order_by("pk").values_list("pk", flat=True))
     now = timezone.now()
-    refresh_token_model.objects.filter(revoked__isnull=True, **filters).update(revoked=now, updated=now)
-    get_access_token_model().objects.filter(**filters).delete()
+    live_refresh_tokens = refresh_token_model.objects.filter(revoked__isnull=True, **filters)
+    refresh_tokens = live_refresh_tokens.update(revoked=now, updated=now)
+    _, access_tokens = access_token_model.objects.filter(**filters).delete()
+    # delete() counts per model, cascades included: take each model's own rows.
+    return RevokedTokens(
+        codes=codes.get(grant_model._meta.label, 0),
+        access_tokens=access_tokens.get(access_token_model._meta.label, 0),
+        refresh_tokens=refresh_tokens,
+    )
 
 
 def token_revoke(*, checksum: str, application) -> None:

@@ -30,7 +30,7 @@ DEMO_CREDENTIALS_FILE = BASE_DIR / ".keys" / "demo-credentials.json"
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":  # a garbled URL has none
     # Reuse connections between requests: opening one costs a TCP + auth round trip per request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -389,8 +389,8 @@ OAUTH2_SCOPES = {
     # Action scopes: each grants one action on notes and nothing else (not even reading them).
     "notes:archive": "Archive your notes and bring them back",
     "notes:share": "Publish read-only links to your notes, and withdraw them",
-    "authorizations:read": "See which applications you have authorised",
-    "authorizations:write": "Revoke applications you have authorised",
+    "authorizations:read": "See which applications you have authorized",
+    "authorizations:write": "Revoke applications you have authorized",
     "users:read": "List user accounts (machine-to-machine provisioning)",
     # Only for resource servers: lets a confidential client ask /o/introspect/ about any token (RFC 7662).
     "introspection": "Check whether access tokens are active (resource servers only)",

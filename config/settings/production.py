@@ -1,22 +1,33 @@
 """Production: secrets and keys only from the environment (no defaults), HTTPS everywhere."""
 
-from django.core.exceptions import ImproperlyConfigured
-
-from config.signing_keys import checked_rsa_private_key, split_pems
+from config.settings.required import RequiredEnvironment
 
 from .base import *  # noqa: F403
 from .base import EMAIL_HOST_PASSWORD, EMAIL_USE_SSL, EMAIL_USE_TLS, OAUTH2_PROVIDER, POSTGRESQL_BOUNDED_WAITS, env
 
+# Required variables are read through ``required``, which notes every one missing or unusable rather than
+# stopping at the first; required.stop_if_any() at the end stops start-up with one message listing them all.
+required = RequiredEnvironment(env)
+
 DEBUG = False
 # No defaults: a missing secret or key stops start-up instead of running with a guessable one.
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+SECRET_KEY = required.text(
+    "DJANGO_SECRET_KEY",
+    hint="""50+ random characters, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'""",
+)
+ALLOWED_HOSTS = required.text_list(
+    "DJANGO_ALLOWED_HOSTS", hint="The host names the provider answers to, comma-separated, e.g. idp.example.com"
+)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # DATABASES
 # ------------------------------------------------------------------------------
 # No SQLite fallback in production: DATABASE_URL must name the PostgreSQL server.
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {
+    "default": required.postgresql_database(
+        "DATABASE_URL", hint="postgres://USER:PASSWORD@HOST:5432/NAME (production runs on PostgreSQL only)"
+    )
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["OPTIONS"] = {
@@ -43,20 +54,22 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 # ------------------------------------------------------------------------------
 # No defaults: reset and verification links must reach people (base.py reads EMAIL_URL), from an address
 # the recipients' mail servers accept.
-if not env("EMAIL_URL"):
-    raise ImproperlyConfigured("Set the EMAIL_URL environment variable (e.g. smtp+tls://user:password@host:587).")
-if EMAIL_HOST_PASSWORD and not (EMAIL_USE_TLS or EMAIL_USE_SSL):
+MAIL_URL_HINT = "smtp+tls://USER:PASSWORD@HOST:587 (STARTTLS) or smtp+ssl://USER:PASSWORD@HOST:465"
+if required.text("EMAIL_URL", hint=MAIL_URL_HINT) and EMAIL_HOST_PASSWORD and not (EMAIL_USE_TLS or EMAIL_USE_SSL):
     # Plain smtp:// would send the password, and every reset link after it, unencrypted.
-    raise ImproperlyConfigured("EMAIL_URL has a password but no TLS: use smtp+tls:// (STARTTLS) or smtp+ssl://.")
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL")
+    required.refuse("EMAIL_URL", "has a password but no TLS", hint=MAIL_URL_HINT)
+DEFAULT_FROM_EMAIL = required.text(
+    "DJANGO_DEFAULT_FROM_EMAIL",
+    hint='A sender the recipients\' mail servers accept, e.g. "IdP <noreply@idp.example.com>"',
+)
 
 # OAUTH2 PROVIDER
 # ------------------------------------------------------------------------------
 # The public https origin of the provider; it is the OIDC issuer, so it must never depend on a Host header.
-PROVIDER_URL = env("PROVIDER_URL").rstrip("/")
-if not PROVIDER_URL.startswith("https://"):
-    # OIDC Discovery §3: the issuer is an https URL; relying parties refuse anything else.
-    raise ImproperlyConfigured(f"PROVIDER_URL must be the provider's https:// origin, not {PROVIDER_URL!r}.")
+# It must be https (OIDC Discovery §3): relying parties refuse any other issuer.
+PROVIDER_URL = required.https_origin(
+    "PROVIDER_URL", hint="The public origin clients reach, e.g. https://idp.example.com (it is the OIDC issuer)"
+)
 
 OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,
@@ -64,10 +77,20 @@ OAUTH2_PROVIDER = {
     "OAUTH_DEVICE_VERIFICATION_URI": f"{PROVIDER_URL}/o/device/",
     "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": f"{PROVIDER_URL}/o/device/?user_code={{user_code}}",
     # Every process signs with the same key from the environment; none generates its own.
-    "OIDC_RSA_PRIVATE_KEY": checked_rsa_private_key(env("OIDC_RSA_PRIVATE_KEY"), setting="OIDC_RSA_PRIVATE_KEY"),
+    "OIDC_RSA_PRIVATE_KEY": required.rsa_private_key(
+        "OIDC_RSA_PRIVATE_KEY",
+        hint='The PEM text (not a path) of a 2048+ bit RSA key, e.g. "$(cat KEY.pem)"; see manage.py signing_key',
+    ),
     # Keys retired from signing (or about to sign) stay published in JWKS; see docs/key-rotation.md.
-    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
-        checked_rsa_private_key(pem, setting="OIDC_RSA_PRIVATE_KEYS_INACTIVE")
-        for pem in split_pems(env("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default=""))
-    ],
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": required.optional_rsa_private_keys(
+        "OIDC_RSA_PRIVATE_KEYS_INACTIVE",
+        hint="Zero or more PEM blocks of RSA keys (2048+ bits), concatenated; see docs/key-rotation.md",
+    ),
 }
+
+# CACHES
+# ------------------------------------------------------------------------------
+# Optional (base.py falls back to the database cache), but a value that is set must be usable.
+required.optional_redis_url("REDIS_URL", hint="redis://HOST:6379/0, or leave it unset to cache in the database")
+
+required.stop_if_any(settings_module=__name__)

@@ -285,7 +285,7 @@ def explain(title: str, exc: BaseException) -> ProviderProblem | None:
 ERROR_SENTENCES = {
     "access_denied": "You chose not to allow this application to access your account, so you are not signed in.",
     "invalid_grant": "The provider refused the grant: it has expired, was already used, or was revoked.",
-    "invalid_client": "The provider does not recognise this application's credentials (check the client secret).",
+    "invalid_client": "The provider does not recognize this application's credentials (check the client secret).",
     "unauthorized_client": "This application is not allowed to use this kind of sign-in.",
     "invalid_scope": "This application asked for permissions it is not allowed to have.",
     "login_required": "You need to sign in at the provider first.",

@@ -28,7 +28,7 @@ def test_page_is_linked_from_the_navigation(browser):
     assert f'href="{reverse("authorized-apps")}"' in response.content.decode()
 
 
-def test_page_lists_an_authorised_app_with_scope_descriptions_and_dates(browser, client, web_app):
+def test_page_lists_an_authorized_app_with_scope_descriptions_and_dates(browser, client, web_app):
     code, verifier = obtain_code(browser, web_app, scope="openid profile")
     exchange_code(client, web_app, code, verifier)
 
@@ -38,7 +38,7 @@ def test_page_lists_an_authorised_app_with_scope_descriptions_and_dates(browser,
     assert response.status_code == 200
     assert web_app.name in html
     assert "See your name and username" in html
-    assert "Authorised " in html
+    assert "Authorized " in html
     assert "last token " in html
     assert "no-store" in response["Cache-Control"]
 
@@ -61,7 +61,7 @@ def test_page_never_shows_another_users_apps(browser, other_user):
     response = browser.get(reverse("authorized-apps"))
 
     assert "Bob&#x27;s private app" not in response.content.decode()
-    assert "You have not authorised any application." in response.content.decode()
+    assert "You have not authorized any application." in response.content.decode()
 
 
 def test_each_app_has_a_csrf_protected_revoke_button(browser, user, web_app):
@@ -81,7 +81,7 @@ def test_revoke_kills_tokens_forgets_consent_and_the_app_must_ask_again(browser,
 
     assert response.redirect_chain == [(reverse("authorized-apps"), 302)]
     assert "can no longer access your account" in response.content.decode()
-    assert "You have not authorised any application." in response.content.decode()
+    assert "You have not authorized any application." in response.content.decode()
     assert not Consent.objects.filter(user=user, application=web_app).exists()
     assert not get_access_token_model().objects.filter(user=user, application=web_app).exists()
     assert get_refresh_token_model().objects.get(user=user, application=web_app).revoked is not None

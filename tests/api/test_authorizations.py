@@ -1,4 +1,4 @@
-"""GET /api/authorizations/ and GET/DELETE /api/authorizations/<client_id>/: the apps a user authorised."""
+"""GET /api/authorizations/ and GET/DELETE /api/authorizations/<client_id>/: the apps a user authorized."""
 
 import pytest
 from django.urls import reverse
@@ -13,7 +13,7 @@ AccessToken = get_access_token_model()
 
 @pytest.fixture
 def calendar_app(user):
-    """A second application ``user`` authorised for notes."""
+    """A second application ``user`` authorized for notes."""
     app = ApplicationFactory(name="Calendar", client_id="calendar")
     AccessTokenFactory(user=user, application=app, scope="openid notes:read")
     return app
@@ -21,7 +21,7 @@ def calendar_app(user):
 
 @pytest.fixture
 def bobs_app(other_user):
-    """An application only ``other_user`` authorised."""
+    """An application only ``other_user`` authorized."""
     app = ApplicationFactory(name="Bob's tool", client_id="bobs-tool")
     AccessTokenFactory(user=other_user, application=app, scope="profile")
     return app

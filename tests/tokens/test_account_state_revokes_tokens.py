@@ -19,7 +19,7 @@ NEW_PASSWORD = "a-new-and-long-enough-passphrase"
 
 @pytest.fixture
 def two_sessions(browser, client, web_app) -> list[tuple]:
-    """The user has authorised two clients: [(app, token response), ...]."""
+    """The user has authorized two clients: [(app, token response), ...]."""
     other_app = ApplicationFactory()
     return [(web_app, tokens_for(browser, client, web_app)), (other_app, tokens_for(browser, client, other_app))]
 

@@ -86,12 +86,32 @@ def test_a_family_with_no_token_left_is_deleted(browser, client, web_app):
     assert not TokenFamily.objects.exists()
 
 
-def test_the_command_reports_what_it_deleted(capsys):
+def test_the_command_logs_what_it_deleted_and_prints_only_the_outcome(capsys, caplog):
+    caplog.set_level("INFO", logger="tokens.cleanup")
+
     call_command("clear_expired_tokens")
 
-    out = capsys.readouterr().out
-    assert "refresh tokens past the absolute lifetime deleted" in out
-    assert "Expired tokens cleared." in out
+    logged = [record.getMessage() for record in caplog.records if record.name == "tokens.cleanup"]
+    assert logged == [
+        "0 refresh tokens past the absolute lifetime deleted",
+        "0 token families with no token left deleted",
+    ]
+    assert capsys.readouterr().out == "Expired tokens cleared.\n"
+
+
+def test_the_command_reports_each_count_once(manage_py):
+    result = manage_py("clear_expired_tokens")
+
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    for what in (
+        "Expired access tokens deleted",
+        "Expired refresh tokens deleted",
+        "refresh tokens past the absolute lifetime deleted",
+        "token families with no token left deleted",
+    ):
+        assert output.count(what) == 1, output
+    assert result.stdout.strip() == "Expired tokens cleared."
 
 
 def test_the_sign_in_records_of_redeemed_and_expired_codes_go_and_live_ones_stay(browser, client, web_app):
