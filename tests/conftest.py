@@ -17,6 +17,9 @@ from tests.factories import (
     ResourceServerApplicationFactory,
     UserFactory,
 )
+
+# The app server behind a cuttable database proxy, shared by the outage and health tests.
+from tests.faults.proxied_server import database_proxy, proxied_app_server  # noqa: F401 - fixtures
 from tests.mail_server import Inbox, running_smtp_server
 from token_cache.cache import access_tokens
 

@@ -81,7 +81,7 @@ def test_a_token_request_behind_a_held_lock_is_a_quick_503_and_works_once_it_is_
     assert headers["Content-Type"] == "application/json"
     assert json.loads(body) == {
         "error": "temporarily_unavailable",
-        "error_description": "The server is too busy to answer right now. Retry shortly.",
+        "error_description": "The server is busy right now. Retry in a moment.",
     }
     assert headers["Retry-After"].isdigit()
     assert headers["Cache-Control"] == "no-store"

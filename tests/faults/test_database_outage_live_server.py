@@ -5,8 +5,6 @@ through a TCP proxy this test controls; cutting it black-holes the database mid-
 """
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,8 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tests.factories import AccessTokenFactory
-from tests.faults.tcp_proxy import TcpProxy
-from tests.live_servers import call, gunicorn_start, gunicorn_stop, wait_until_serving
+from tests.live_servers import call
 
 pytestmark = [
     pytest.mark.postgres,
@@ -27,45 +24,17 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def database_proxy() -> Iterator[TcpProxy]:
-    proxy = TcpProxy((connection.settings_dict["HOST"] or "127.0.0.1", int(connection.settings_dict["PORT"] or 5432)))
-    yield proxy
-    proxy.close()
-
-
-@pytest.fixture
-def app_server(database_proxy: TcpProxy, tmp_path: Path) -> Iterator[str]:
-    """gunicorn serving the project against the test database, through the proxy; yields its base URL."""
-    database = connection.settings_dict
-    log_path = tmp_path / "server.log"
-    server, base_url = gunicorn_start(
-        # Production's connection settings (persistent, health-checked), with a short connect timeout.
-        database_url=(
-            f"postgres://{database['USER']}@127.0.0.1:{database_proxy.port}/{database['NAME']}"
-            "?connect_timeout=2&conn_max_age=60&conn_health_checks=True"
-        ),
-        log_path=log_path,
-        args=("--workers", "1", "--threads", "2", "--timeout", "60"),
-    )
-    try:
-        wait_until_serving(server, base_url, log_path)
-        yield base_url
-    finally:
-        gunicorn_stop(server)
-
-
-def test_outage_is_a_503_json_and_the_app_recovers_without_a_restart(app_server, database_proxy):
+def test_outage_is_a_503_json_and_the_app_recovers_without_a_restart(proxied_app_server, database_proxy):
     token = AccessTokenFactory()
-    userinfo = app_server + reverse("oauth2_provider:user-info")
+    userinfo = proxied_app_server + reverse("oauth2_provider:user-info")
     bearer = {"Authorization": f"Bearer {token.raw_token}"}
     assert call(userinfo, headers=bearer)[0] == 200
 
     database_proxy.cut()
     down = [
         call(userinfo, headers=bearer),
-        call(app_server + reverse("oauth2_provider:token"), form={"grant_type": "client_credentials"}),
-        call(app_server + reverse("api:me"), headers=bearer),
+        call(proxied_app_server + reverse("oauth2_provider:token"), form={"grant_type": "client_credentials"}),
+        call(proxied_app_server + reverse("api:me"), headers=bearer),
     ]
 
     for status, headers, body in down:
@@ -80,13 +49,13 @@ def test_outage_is_a_503_json_and_the_app_recovers_without_a_restart(app_server,
     assert call(userinfo, headers=bearer)[0] == 200
 
 
-def test_a_browser_page_gets_the_503_page_during_the_outage(app_server, database_proxy):
+def test_a_browser_page_gets_the_503_page_during_the_outage(proxied_app_server, database_proxy):
     database_proxy.cut()
 
     # A signed-in page reads the session table first (a well-formed key is looked up, a malformed one is not).
     cookie = f"{settings.SESSION_COOKIE_NAME}={'s' * 32}"
     status, headers, body = call(
-        app_server + reverse("password_change"), headers={"Accept": "text/html", "Cookie": cookie}
+        proxied_app_server + reverse("password_change"), headers={"Accept": "text/html", "Cookie": cookie}
     )
 
     assert status == 503
