@@ -134,6 +134,18 @@ COPIES = [
         "answered from the token cache (0 queries warm), with the RFC 7662 members DOT leaves out",
     ),
     (
+        OAuthLibCore._extract_params,
+        "245595e0039a3c544fad27663fab541649de5d72f2414073c874f1ef8cc61396",
+        "provider.views.introspection.IntrospectTokenView.authenticate_client",
+        "a private DOT method we call: the oauthlib request built exactly as DOT's endpoints build it",
+    ),
+    (
+        OAuthLibCore._get_escaped_full_path,
+        "7d57dd4bf5b5a0da180e8fa912234c3426c113fcca05ea9bad431034a26eb853",
+        "token_cache.authentication.bearer_request_verify",
+        "a private DOT method we call: the request URI RFC 8707 audience checks compare, escaped as DOT does",
+    ),
+    (
         _add_iss_to_redirect,
         "485cd370600089980251624b55f416d9ff3cc4887f20f01d8add2bb011b6c0ca",
         "provider.authorization_response.with_issuer",
@@ -158,3 +170,16 @@ def test_every_copy_says_where_it_lives_and_why():
     for _code, _digest, where, why in COPIES:
         assert where.count(".") >= 2
         assert len(why) > 10
+
+
+def test_oauthlib_still_keeps_its_pkce_methods_where_the_server_narrows_them_to_s256():
+    """provider.server.Server replaces oauthlib's private ``_code_challenge_methods`` with S256 alone."""
+    from oauthlib.oauth2.rfc6749.grant_types.authorization_code import AuthorizationCodeGrant
+
+    from provider.server import Server
+    from provider.validator import OAuth2Validator
+
+    assert set(AuthorizationCodeGrant._code_challenge_methods) == {"plain", "S256"}
+    server = Server(OAuth2Validator())
+    for grant in (server.auth_grant, server.openid_connect_auth.proxy_target):
+        assert set(grant._code_challenge_methods) == {"S256"}
