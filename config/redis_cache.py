@@ -8,7 +8,7 @@ Two changes to ``django.core.cache.backends.redis``, each measured or needed (RE
   is thread-safe and takes a connection from its pool only for the length of a command.
 * Django's ``incr()`` sends EXISTS, then INCRBY: two round trips, and not atomic. If the key expires
   between the two, INCRBY creates it again at ``delta`` with no time-to-live: for the brute-force counters
-  of accounts.throttling, a failure counter that never expires. Here the check and the increment are one
+  of provider.throttling, a failure counter that never expires. Here the check and the increment are one
   Lua script (Redis runs a script without interleaving other commands) and one round trip.
 
 ``add()`` is Django's, already one atomic ``SET NX EX``; everything else is Django's backend unchanged.

@@ -18,7 +18,7 @@ consent form is posted, on the values the signed form carries.
 * ``max_age`` (OIDC Core §3.1.2.1): a non-negative integer number of seconds, else ``invalid_request``.
 
 What the values then demand of the session (re-authentication, the consent page) is decided by
-consent.views.ConsentView, which sees the user.
+provider.views.authorization.ConsentView, which sees the user.
 """
 
 import base64

@@ -29,7 +29,7 @@ def _shared_cache_users() -> dict[str, list[str]]:
         # DRF's throttles count in the default cache, and device-code polling remembers the last poll there.
         "default": ["the API's rate limits", "device-code polling intervals (RFC 8628 slow_down)"],
     }
-    users.setdefault(idp_settings.THROTTLE_CACHE_ALIAS, []).append("the brute-force throttles (accounts.throttling)")
+    users.setdefault(idp_settings.THROTTLE_CACHE_ALIAS, []).append("the brute-force throttles (provider.throttling)")
     if settings.SESSION_ENGINE in SESSION_CACHE_ENGINES:
         users.setdefault(settings.SESSION_CACHE_ALIAS, []).append("sessions")
     return users
