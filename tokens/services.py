@@ -88,14 +88,20 @@ def token_revoke(*, checksum: str, application) -> None:
     if family_id is not None:
         token_family_revoke(family_id=family_id)
         return
-    access_tokens = get_access_token_model().objects.filter(application=application)
-    refresh_tokens = get_refresh_token_model().objects.filter(application=application, revoked__isnull=True)
+    live = get_refresh_token_model().objects.filter(application=application, revoked__isnull=True)
     now = timezone.now()
     with transaction.atomic():
-        bound_access_tokens = refresh_tokens.filter(token_checksum=checksum).values_list("access_token", flat=True)
-        access_tokens.filter(pk__in=list(bound_access_tokens)).delete()
-        refresh_tokens.filter(token_checksum=checksum).update(revoked=now, updated=now, access_token=None)
-        # An access token revokes the refresh token bound to it too: alone, that one would mint a new one.
-        bound = refresh_tokens.filter(access_token__token_checksum=checksum)
-        bound.update(revoked=now, updated=now, access_token=None)
-        access_tokens.filter(token_checksum=checksum).delete()
+        presented = list(get_access_token_model().objects.filter(application=application, token_checksum=checksum))
+        if presented:
+            # An access token: the refresh token bound to it goes too; alone, it would mint a new one.
+            live.filter(access_token__in=presented).update(revoked=now, updated=now, access_token=None)
+        else:
+            # A refresh token: its access token goes with it. Refresh tokens are kept, revoked, as tombstones.
+            refresh_token = live.filter(token_checksum=checksum).select_related("access_token").first()
+            if refresh_token is None:
+                return
+            live.filter(pk=refresh_token.pk).update(revoked=now, updated=now, access_token=None)
+            presented = [refresh_token.access_token] if refresh_token.access_token is not None else []
+        for access_token in presented:
+            # The instance's own delete: token_cache's signal receivers forget it in this process at once.
+            access_token.delete()
