@@ -17,25 +17,27 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from idp.client_address import client_address
 from idp.settings import idp_settings
-from provider.throttling import Limit, longest_retry_after, register_failure
+from provider.throttling import Limit, longest_retry_after, register_failure, subject_and_ip_limits
+
+
+def _mail_limits(scope: str) -> tuple[Limit, Limit]:
+    return subject_and_ip_limits(
+        scope,
+        "address",
+        per_subject=idp_settings.ACCOUNT_MAIL_MAX_PER_ADDRESS,
+        per_ip=idp_settings.ACCOUNT_MAIL_MAX_PER_IP,
+        window=idp_settings.ACCOUNT_MAIL_WINDOW_SECONDS,
+    )
 
 
 def password_reset_limits() -> tuple[Limit, Limit]:
     """The per-address and per-IP limits on password reset e-mails, read from settings at call time."""
-    window = idp_settings.ACCOUNT_MAIL_WINDOW_SECONDS
-    return (
-        Limit("reset-mail:address", idp_settings.ACCOUNT_MAIL_MAX_PER_ADDRESS, window),
-        Limit("reset-mail:ip", idp_settings.ACCOUNT_MAIL_MAX_PER_IP, window),
-    )
+    return _mail_limits("reset-mail")
 
 
 def email_verification_limits() -> tuple[Limit, Limit]:
     """The per-address and per-IP limits on verification e-mails, read from settings at call time."""
-    window = idp_settings.ACCOUNT_MAIL_WINDOW_SECONDS
-    return (
-        Limit("verify-mail:address", idp_settings.ACCOUNT_MAIL_MAX_PER_ADDRESS, window),
-        Limit("verify-mail:ip", idp_settings.ACCOUNT_MAIL_MAX_PER_IP, window),
-    )
+    return _mail_limits("verify-mail")
 
 
 def _checks(limits: tuple[Limit, Limit], address: str, request: HttpRequest) -> tuple[tuple[Limit, str | None], ...]:

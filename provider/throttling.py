@@ -41,21 +41,36 @@ class Limit:
     window: int
 
 
+def subject_and_ip_limits(
+    scope: str, subject: str, *, per_subject: int, per_ip: int, window: int
+) -> tuple[Limit, Limit]:
+    """A limit on one subject (a client_id, a user, a mail address) and one on the caller's IP, in one window.
+
+    Every guarded action counts both: the subject alone would let one address try many subjects, the
+    address alone would let a botnet spread guesses at one subject.
+    """
+    return Limit(f"{scope}:{subject}", per_subject, window), Limit(f"{scope}:ip", per_ip, window)
+
+
 def client_auth_limits() -> tuple[Limit, Limit]:
     """The per-client and per-IP limits on client authentication, read from settings at call time."""
-    window = idp_settings.CLIENT_AUTH_WINDOW_SECONDS
-    return (
-        Limit("client-auth:client", idp_settings.CLIENT_AUTH_MAX_FAILURES, window),
-        Limit("client-auth:ip", idp_settings.CLIENT_AUTH_MAX_FAILURES_PER_IP, window),
+    return subject_and_ip_limits(
+        "client-auth",
+        "client",
+        per_subject=idp_settings.CLIENT_AUTH_MAX_FAILURES,
+        per_ip=idp_settings.CLIENT_AUTH_MAX_FAILURES_PER_IP,
+        window=idp_settings.CLIENT_AUTH_WINDOW_SECONDS,
     )
 
 
 def device_code_limits() -> tuple[Limit, Limit]:
     """The per-user and per-IP limits on wrong device user codes, read from settings at call time."""
-    window = idp_settings.DEVICE_CODE_WINDOW_SECONDS
-    return (
-        Limit("device-code:user", idp_settings.DEVICE_CODE_MAX_FAILURES_PER_USER, window),
-        Limit("device-code:ip", idp_settings.DEVICE_CODE_MAX_FAILURES_PER_IP, window),
+    return subject_and_ip_limits(
+        "device-code",
+        "user",
+        per_subject=idp_settings.DEVICE_CODE_MAX_FAILURES_PER_USER,
+        per_ip=idp_settings.DEVICE_CODE_MAX_FAILURES_PER_IP,
+        window=idp_settings.DEVICE_CODE_WINDOW_SECONDS,
     )
 
 
