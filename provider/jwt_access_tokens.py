@@ -91,12 +91,14 @@ def access_token_generator(request: Request) -> str:
     """DOT's ACCESS_TOKEN_GENERATOR: a signed JWT for a JWT client, oauthlib's random token for the others."""
     if not issues_jwt(request):
         return random_token_generator(request)
-    header = {"typ": ACCESS_TOKEN_TYP, "alg": SIGNING_ALGORITHM, "kid": signing_keys().signing.thumbprint()}
-    return jws.serialize_compact(header, _json(jwt_access_token_claims(request)), signing_keys().signing)
+    return jwt_access_token_sign(jwt_access_token_claims(request))
 
 
-def _json(claims: dict) -> bytes:
-    return json.dumps(claims, separators=(",", ":")).encode()
+def jwt_access_token_sign(claims: dict) -> str:
+    """``claims`` as a compact JWS with the access token header, signed with the active signing key."""
+    key = signing_keys().signing
+    header = {"typ": ACCESS_TOKEN_TYP, "alg": SIGNING_ALGORITHM, "kid": key.thumbprint()}
+    return jws.serialize_compact(header, json.dumps(claims, separators=(",", ":")).encode(), key)
 
 
 def jwt_access_token_claims(request: Request) -> dict:

@@ -23,13 +23,13 @@ token's ``sub``, no database row), ``request.auth`` the verified :class:`~resour
 
 import json
 import threading
+import time
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from resource_verifier.challenges import bearer_challenge
 from resource_verifier.jwks import JwksCache, http_get
@@ -55,12 +55,13 @@ class Verifier:
             raise exceptions.APIException("RESOURCE_VERIFIER needs ISSUER and AUDIENCE.")
         self._jwks: JwksCache | None = None
         self._lock = threading.Lock()
+        self._discovery_failed_at = -float("inf")
 
     def jwks(self) -> JwksCache:
         if self._jwks is None:
             with self._lock:
                 if self._jwks is None:
-                    uri = self.config["JWKS_URI"] or _discovered_jwks_uri(self.config["ISSUER"])
+                    uri = self.config["JWKS_URI"] or self._discovered_jwks_uri()
                     self._jwks = JwksCache(
                         uri,
                         max_age=self.config["JWKS_MAX_AGE_SECONDS"],
@@ -71,17 +72,31 @@ class Verifier:
     def verify(self, token: str) -> AccessToken:
         return verify_access_token(
             token,
-            key_for=self.jwks().key,
+            key_for=lambda kid: self.jwks().key(kid),  # keys fetched only for a token that could use them
             issuer=self.config["ISSUER"],
             audience_allowed=self.config["AUDIENCE"],
             leeway=self.config["LEEWAY_SECONDS"],
         )
 
+    def _discovered_jwks_uri(self) -> str:
+        # OIDC Discovery: the issuer publishes where its keys are. Asked at most once per refetch interval
+        # while it fails, so an unreachable provider is not asked again by every request.
+        if time.monotonic() - self._discovery_failed_at < self.config["JWKS_MIN_REFETCH_SECONDS"]:
+            raise ProviderUnavailable()
+        try:
+            body = http_get(self.config["ISSUER"].rstrip("/") + "/.well-known/openid-configuration", 5.0)
+            return json.loads(body)["jwks_uri"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            self._discovery_failed_at = time.monotonic()
+            raise ProviderUnavailable() from error
 
-def _discovered_jwks_uri(issuer: str) -> str:
-    # RFC 8414 / OIDC Discovery: the issuer publishes where its keys are.
-    body = http_get(issuer.rstrip("/") + "/.well-known/openid-configuration", 5.0)
-    return json.loads(body)["jwks_uri"]
+
+class ProviderUnavailable(exceptions.APIException):
+    """The provider's discovery document could not be read, so no token can be checked yet: 503, try later."""
+
+    status_code = 503
+    default_detail = "The authorization server's keys cannot be fetched right now; try again shortly."
+    default_code = "temporarily_unavailable"
 
 
 _verifier: Verifier | None = None
@@ -163,6 +178,9 @@ class HasRequiredScopes(permissions.BasePermission):
 
 def exception_handler(exc, context):
     """DRF's handler, with RFC 6750 bodies and the ``insufficient_scope`` challenge on 403."""
+    # Imported here: rest_framework.views imports the authentication classes named in settings (this module).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -177,7 +195,10 @@ def exception_handler(exc, context):
     elif response.status_code == 401:
         request = context.get("request")
         error, description = getattr(request, "_resource_verifier_error", ("", ""))
-        response.data = {"error": error or "invalid_token", "error_description": description or str(exc.detail)}
+        # RFC 6750 §3.1: a request with no token gets no error code, only the challenge.
+        response.data = {"error": error, "error_description": description} if error else {"detail": str(exc.detail)}
+    elif isinstance(exc, ProviderUnavailable):
+        response.data = {"error": exc.default_code, "error_description": str(exc.detail)}
     return response
 
 

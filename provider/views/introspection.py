@@ -101,7 +101,9 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         if looks_like_jwt(token_value):
             try:
                 # Any audience: the caller asks about the token, it is not presenting it to us.
-                claims = jwt_access_token_verify(token_value, uri=request.build_absolute_uri(), any_audience=True).claims
+                claims = jwt_access_token_verify(
+                    token_value, uri=request.build_absolute_uri(), any_audience=True
+                ).claims
             except InvalidToken:
                 # Stored and live, yet no longer verifiable (its key dropped): resource servers refuse it too.
                 return {"active": False}
