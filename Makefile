@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PROVIDER_ADDR ?= 127.0.0.1:8000
 CLIENT_ADDR ?= localhost:8001
 
-.PHONY: install run test lint format demo bench clean
+.PHONY: install run test lint format demo bench docs clean
 
 # Production's pins, plus the demo clients' (make run, make demo) and the tests' and tools' (make test, make bench).
 REQUIREMENTS := requirements.txt requirements/demo.txt requirements/dev.txt
@@ -61,9 +61,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## clean: remove the virtualenv, the SQLite database, collected static files and tool caches
+## docs: build the documentation site (docs/) with strict checks, then serve it at http://127.0.0.1:8002/
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+## clean: remove the virtualenv, the SQLite database, collected static files, the built docs and tool caches
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles site .pytest_cache .ruff_cache
 
 # Plain `make` lists the targets instead of installing: a new reader learns what there is before anything runs.
 .DEFAULT_GOAL := help

@@ -3,7 +3,7 @@
 No HTTP server and no load generator: each scenario's request is handed to ``config.wsgi.application``
 in this process, N times per round, scenarios interleaved over several rounds, medians reported with
 each one's ratio to the first scenario. It isolates what the provider's own code costs per request,
-which is what the A/B comparisons behind README's "What makes it fast" were made with; ``make bench``
+which is what the A/B comparisons behind docs/benchmarks.md's "What makes it fast" were made with; ``make bench``
 remains the measurement of record. ``--profile`` prints cProfile's top functions for each scenario.
 
 Uses the tuned bench settings and its own database (``BENCH_POSTGRES_DB``, default "bench", recreated),

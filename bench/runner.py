@@ -567,7 +567,7 @@ def parse_args(argv: list[str]):
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
     parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", "1")))
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "8")))
-    # The production choice (README, Benchmarks): granian, one worker process per core, four threads each.
+    # The production choice (docs/benchmarks.md): granian, one worker process per core, four threads each.
     parser.add_argument("--server", default=os.environ.get("BENCH_SERVER", "granian"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "1")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "4")))

@@ -1,6 +1,6 @@
 """Django's own Redis cache backend, with one client object per server and an atomic ``incr()``.
 
-Two changes to ``django.core.cache.backends.redis``, each measured or needed (README: Settings):
+Two changes to ``django.core.cache.backends.redis``, each measured or needed (docs/settings.md):
 
 * Django's client builds a new ``redis.Redis`` for every command. With redis-py 8 that object costs about
   as much CPU as the round trip itself (about 0.12 ms), which made every throttle check twice as expensive

@@ -2,12 +2,19 @@
 
 The OAuth client side of the demo goes through Authlib; this is only the *person* in the story, filling in the
 provider's HTML forms exactly as a browser would submit them (CSRF token included), and saying so.
+
+From a shell it stands in for the person in the documentation's walk-throughs (development only):
+``python -m demo.browser_standin authorize URL --user alice --password …`` signs in, presses Allow and prints
+where the provider sends the browser back (the client's redirect URI with ``code``, ``state`` and ``iss``);
+``python -m demo.browser_standin device USER_CODE …`` approves a device. Narration goes to stderr.
 """
 
+import argparse
 import re
+import sys
 from collections.abc import Callable
 from html import unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
@@ -124,3 +131,32 @@ def _readable_error(html: str) -> str:
 
 def _text(fragment: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Play a person's browser on the provider's pages (development).")
+    parser.add_argument("action", choices=["authorize", "device"])
+    parser.add_argument("target", help="authorize: the authorization URL; device: the user code")
+    parser.add_argument("--user", default="alice")
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--provider-url", default="http://127.0.0.1:8000", help="device: where the device page is")
+    args = parser.parse_args(argv)
+    browser = BrowserStandIn(username=args.user, password=args.password, say=lambda text: print(text, file=sys.stderr))
+    try:
+        if args.action == "authorize":
+            redirect_uri = parse_qs(urlsplit(args.target).query).get("redirect_uri")
+            if not redirect_uri:
+                parser.error("the authorization URL has no redirect_uri")
+            print(browser.authorize(args.target, redirect_uri=redirect_uri[0]))
+        else:
+            browser.approve_device(f"{args.provider_url.rstrip('/')}/o/device/", args.target)
+    except StepFailed as failure:
+        print(failure, file=sys.stderr)
+        return 1
+    finally:
+        browser.http.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

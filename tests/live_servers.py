@@ -26,10 +26,10 @@ def free_port() -> int:
 
 
 def gunicorn_start(
-    *, database_url: str, log_path: Path, env: dict | None = None, args: tuple[str, ...] = ()
+    *, database_url: str, log_path: Path, env: dict | None = None, args: tuple[str, ...] = (), port: int | None = None
 ) -> tuple[subprocess.Popen, str]:
     """Start gunicorn serving ``config.wsgi`` with the test settings; return the process and its base URL."""
-    port = free_port()
+    port = port or free_port()
     server_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url}
     with log_path.open("w") as log:  # the child keeps its own handle
         server = subprocess.Popen(  # noqa: S603 - fixed command, our own interpreter

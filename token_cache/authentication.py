@@ -4,7 +4,7 @@ For every request DOT's ``OAuth2Authentication`` builds a validator and a whole 
 (``get_oauthlib_core()``: every grant, token type and endpoint), copies the WSGI environ and the form
 body into an oauthlib request, and lets oauthlib guess the token type, only to call the validator's
 ``validate_bearer_token``. Measured on this project, that set-up cost more than the token check and
-about half as much as DRF itself (see README, Benchmarks). Here:
+about half as much as DRF itself (see docs/benchmarks.md). Here:
 
 * the oauthlib server is built once per process, as DOT's own views do (``OAuthLibMixin.get_oauthlib_core``);
   validator and server keep no per-request state, so every request and thread can share them;

@@ -125,6 +125,6 @@ class RequiredEnvironment:
         lines = [
             f"{settings_module} cannot start: {count} environment variable{'s' if count > 1 else ''} to set or fix.",
             *(str(problem) for problem in self.problems),
-            "Every variable is described in .env.example; signing keys in docs/key-rotation.md.",
+            "Every variable is described in docs/settings.md and .env.example; signing keys in docs/key-rotation.md.",
         ]
         raise UnusableEnvironment("\n".join(lines))

@@ -34,7 +34,7 @@ NOT_PRODUCTION = {Path("config/settings/test.py"), Path("config/settings/bench.p
 RUNTIME_MODULES = {
     "psycopg": "production's database engine, django.db.backends.postgresql (production.py requires PostgreSQL)",
     "redis": "the client Django's Redis cache backend imports when REDIS_URL is set",
-    "granian": "the app server production runs (README: Deployment)",
+    "granian": "the app server production runs (docs/deployment.md)",
 }
 # An exact pin with its reason: "name[extras]==version  # why".
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(\[[a-z0-9,_-]+\])?==[0-9][^\s#]*\s+#\s+\S")

@@ -37,7 +37,7 @@ def production_env() -> dict[str, str]:
         # check --deploy never connects; an unreachable server proves it.
         "DATABASE_URL": "postgres://idp@127.0.0.1:9/idp",
         "PROVIDER_URL": "https://idp.example.test",
-        # TLS ends at one reverse proxy (production.py trusts its X-Forwarded-Proto), as README: Deployment.
+        # TLS ends at one reverse proxy (production.py trusts its X-Forwarded-Proto), as docs/deployment.md says.
         "CLIENT_IP_TRUSTED_PROXIES": "1",
         "OIDC_RSA_PRIVATE_KEY": settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"],
         "EMAIL_URL": "smtp+tls://idp:mail-password@smtp.example.test:587",

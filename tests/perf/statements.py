@@ -9,7 +9,7 @@ def statements_in_one_transaction(captured: CaptureQueriesContext) -> list[str]:
     """The SQL sent between one BEGIN and its COMMIT, which must be all the request sent.
 
     Django logs the transaction's BEGIN and COMMIT alongside the queries (the token endpoint runs in one
-    transaction: provider.views.token); the numbers the README and the issue compare are the queries
+    transaction: provider.views.token); the numbers docs/benchmarks.md and the issue compare are the queries
     between them. DOT's own savepoints around its token and ID token saves are left out of the count:
     they read and write no row, and re-stating DOT's saves to skip them was not worth the copied code
     (tests/provider/test_library_copies.py lists what is still copied, and why).

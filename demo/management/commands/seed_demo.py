@@ -1,6 +1,7 @@
 """Create (or refresh) the demo admin, users and one client of each kind, and print their credentials."""
 
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -98,18 +99,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--provider-url", default="http://127.0.0.1:8000")
         parser.add_argument("--client-url", default="http://localhost:8001")
+        parser.add_argument(
+            "--credentials-file",
+            type=Path,
+            default=None,
+            help="where to keep the generated client secrets (default: .keys/demo-credentials.json)",
+        )
 
     @transaction.atomic
-    def handle(self, *args, provider_url: str, client_url: str, **options):
+    def handle(self, *args, provider_url: str, client_url: str, credentials_file: Path | None, **options):
         if not settings.DEBUG:
             # Known passwords must never reach a real deployment.
             raise CommandError("seed_demo only runs with DEBUG on (development settings).")
-        path = settings.DEMO_CREDENTIALS_FILE
+        path = credentials_file or settings.DEMO_CREDENTIALS_FILE
         saved = json.loads(path.read_text()) if path.exists() else {}
         secrets = saved.get("client_secrets", {})
 
         for username, password, first, last, email, staff in DEMO_USERS:
-            user, _ = User.objects.get_or_create(username=username)
+            # Created with its address: User.save() clears email_verified when an existing row's address changes.
+            user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
             user.first_name, user.last_name, user.email = first, last, email
             user.email_verified = True
             user.is_staff = user.is_superuser = staff
@@ -141,9 +149,9 @@ class Command(BaseCommand):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.write_text(json.dumps(credentials, indent=2))
         path.chmod(0o600)
-        self._print(credentials)
+        self._print(credentials, path)
 
-    def _print(self, credentials: dict) -> None:
+    def _print(self, credentials: dict, path: Path) -> None:
         out = self.stdout.write
         out(
             self.style.SUCCESS(
@@ -157,4 +165,5 @@ class Command(BaseCommand):
         out("Clients (client_id / secret):")
         for client_id in ("demo-web", "demo-spa", "demo-machine", "demo-device"):
             out(f"  {client_id:<13} / {credentials['client_secrets'].get(client_id, '(public client: no secret)')}")
-        out(f"(saved to {settings.DEMO_CREDENTIALS_FILE.name} in the git-ignored .keys/ folder)")
+        shown = path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
+        out(f"(saved to {shown}; .keys/ is git-ignored)")
