@@ -13,7 +13,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model, set_token_value
 
 from accounts.models import User
-from clients.models import Application, GrantType
+from clients.models import AccessTokenFormat, Application, GrantType
 from tokens.models import TokenFamily
 
 REDIRECT_URI = "https://bench.example.test/callback"
@@ -34,6 +34,7 @@ class ProfileClients:
     machine: Application
     resource_server: Application
     secret: str
+    jwt_web: Application | None = None
 
     def basic(self, app: Application) -> str:
         """The HTTP Basic Authorization header value for ``app``."""
@@ -91,7 +92,17 @@ def create_clients(profile: str) -> ProfileClients:
         grant_types=[GrantType.CLIENT_CREDENTIALS],
         allowed_scopes=["introspection"],
     )
-    return ProfileClients(web=web, machine=machine, resource_server=resource_server, secret=secret)
+    jwt_web = _confidential_client(
+        client_id=f"bench-jwt-web-{profile}",
+        name=f"Bench web, JWT access tokens ({profile})",
+        hashed_secret=hashed,
+        grant_types=[GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN],
+        allowed_scopes=["openid", "profile", "email"],
+        redirect_uris=REDIRECT_URI,
+        algorithm=Application.RS256_ALGORITHM,
+        access_token_format=AccessTokenFormat.JWT,
+    )
+    return ProfileClients(web=web, machine=machine, resource_server=resource_server, secret=secret, jwt_web=jwt_web)
 
 
 def mint_access_tokens(*, app: Application, user: User | None, count: int, scope: str = USER_SCOPE) -> list[str]:
@@ -106,6 +117,31 @@ def mint_access_tokens(*, app: Application, user: User | None, count: int, scope
         rows.append(token)
     AccessToken.objects.bulk_create(rows, batch_size=BATCH)
     return raws
+
+
+def mint_jwt_access_token(*, app: Application, user: User, issuer: str, scope: str = USER_SCOPE) -> str:
+    """A live JWT access token of ``app`` for ``user``, signed and stored as the provider issues one.
+
+    It lives as long as the run (LIFETIME), beyond the client's own lifetime: bench data, not an issuance.
+    """
+    from provider.jwt_access_tokens import default_audience, jwt_access_token_sign
+
+    now = timezone.now()
+    claims = {
+        "iss": issuer,
+        "exp": int((now + LIFETIME).timestamp()),
+        "iat": int(now.timestamp()),
+        "aud": default_audience(issuer=issuer),
+        "sub": str(user.pk),
+        "client_id": app.client_id,
+        "jti": secrets.token_urlsafe(18),
+        "scope": scope,
+    }
+    raw = jwt_access_token_sign(claims)
+    token = get_access_token_model()(user=user, application=app, scope=scope, expires=now + LIFETIME)
+    set_token_value(token, raw)
+    token.save()
+    return raw
 
 
 def mint_refresh_tokens(*, app: Application, user: User, count: int) -> list[str]:

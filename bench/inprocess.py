@@ -20,7 +20,7 @@ import time
 
 from bench import runner
 
-SCENARIOS = ("drf", "protected", "client_credentials", "introspect", "django")
+SCENARIOS = ("drf", "protected", "protected_jwt", "client_credentials", "introspect", "django")
 
 
 def _environ(method: str, path: str, headers: dict, body: bytes = b"") -> dict:
@@ -48,6 +48,9 @@ def _requests(data: runner.ProfileData) -> dict:
         "django": lambda: _environ("GET", "/bench/django/", {}),
         "drf": lambda: _environ("GET", "/bench/drf/", {}),
         "protected": lambda: _environ("GET", "/bench/protected/", {"HTTP_AUTHORIZATION": f"Bearer {data.hot_token}"}),
+        "protected_jwt": lambda: _environ(
+            "GET", "/bench/protected/", {"HTTP_AUTHORIZATION": f"Bearer {data.hot_jwt}"}
+        ),
         "client_credentials": lambda: _environ(
             "POST",
             "/o/token/",

@@ -52,6 +52,7 @@ SCENARIOS = [
     Scenario("django", "bare Django view", "/bench/django/", "get.lua", reference=True),
     Scenario("drf", "plain DRF view (no auth)", "/bench/drf/", "get.lua", reference=True),
     Scenario("protected", "protected GET, one hot token", "/bench/protected/", "get.lua"),
+    Scenario("protected_jwt", "protected GET, JWT access token", "/bench/protected/", "get.lua"),
     Scenario("protected_many", f"protected GET, {HOT_TOKENS} tokens", "/bench/protected/", "bearer_rotate.lua"),
     Scenario("me", "GET /api/me/ (profile fields)", "/api/me/", "get.lua"),
     Scenario("invalid", "protected GET, invalid token (401)", "/bench/protected/", "get.lua", expect=401),
@@ -120,6 +121,7 @@ class ProfileData:
     tokens_file: Path
     clients: object
     pools: dict[str, Pool] = field(default_factory=dict)
+    hot_jwt: str = ""  # a JWT access token (RFC 9068) of the JWT web client, for the bench user
 
 
 def seed(profile: str) -> ProfileData:
@@ -138,10 +140,18 @@ def seed(profile: str) -> ProfileData:
         hot_token=hot,
         tokens_file=tokens_file,
         clients=clients,
+        hot_jwt=dataset.mint_jwt_access_token(app=clients.jwt_web, user=user, issuer=_issuer()),
     )
     for pool in ("code", "refresh", "revoke"):
         data.pools[pool] = Pool(path=WORK / f"{pool}-{profile}.txt")
     return data
+
+
+def _issuer() -> str:
+    # The bench settings fix the issuer, so the tokens minted here verify whatever port a server listens on.
+    from oauth2_provider.settings import oauth2_settings
+
+    return oauth2_settings.OIDC_ISS_ENDPOINT
 
 
 def refill(profile: str, data: ProfileData, pool_name: str, need: int) -> None:
@@ -353,6 +363,8 @@ def redis_pid(url: str) -> int | None:
 def wrk_args(scenario: Scenario, data: ProfileData) -> list[str]:
     if scenario.key in ("protected", "me"):
         return [f"Bearer {data.hot_token}"]
+    if scenario.key == "protected_jwt":
+        return [f"Bearer {data.hot_jwt}"]
     if scenario.key == "invalid":
         return ["Bearer this-token-was-never-issued-by-anyone-0123456789"]
     if scenario.key == "protected_many":
@@ -456,6 +468,7 @@ def measure_propagation(data: ProfileData, port: int, trials: int) -> list[float
 RATIOS = [
     # Each: label, then the (scenario, profile) pairs divided, then the target (None: informative only).
     ("protected GET (hot token) / plain DRF", ("protected", "tuned"), ("drf", "tuned"), 0.9),
+    ("protected GET (JWT access token) / plain DRF", ("protected_jwt", "tuned"), ("drf", "tuned"), 0.9),
     (f"protected GET ({HOT_TOKENS} tokens) / plain DRF", ("protected_many", "tuned"), ("drf", "tuned"), None),
     ("GET /api/me/ / plain DRF", ("me", "tuned"), ("drf", "tuned"), None),
     ("client credentials / plain DRF", ("client_credentials", "tuned"), ("drf", "tuned"), 0.5),

@@ -77,6 +77,8 @@ class ApplicationAdminForm(forms.ModelForm):
             "post_logout_redirect_uris",
             "allowed_origins",
             "algorithm",
+            "access_token_format",
+            "jwt_access_token_lifetime",
             "skip_authorization",
             "is_active",
             "user",
@@ -123,6 +125,17 @@ class ApplicationAdminForm(forms.ModelForm):
         self.fields["allowed_scopes"].choices = [
             (scope, f"{scope}: {description}") for scope, description in settings.OAUTH2_PROVIDER["SCOPES"].items()
         ]
+        # Not sent (a script's form data from before these fields existed): the client keeps what it has, and a
+        # new one gets the defaults, opaque tokens. A blank value never turns a JWT client back to opaque.
+        for name in ("access_token_format", "jwt_access_token_lifetime"):
+            self.fields[name].required = False
+
+    def clean_access_token_format(self) -> str:
+        return self.cleaned_data.get("access_token_format") or self.instance.access_token_format
+
+    def clean_jwt_access_token_lifetime(self) -> int:
+        value = self.cleaned_data.get("jwt_access_token_lifetime")
+        return self.instance.jwt_access_token_lifetime if value is None else value
 
 
 class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.ModelAdmin):
@@ -133,11 +146,11 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
     view_on_site = False
     # Kind stands for client type and grants in one word; the grants column says which, in short.
     list_display = ("name", "client_id", "kind", "grant_list", "trusted", "is_active", "created")
-    list_filter = ("client_type", "skip_authorization", "is_active")
+    list_filter = ("client_type", "access_token_format", "skip_authorization", "is_active")
     search_fields = ("name", "client_id")
     readonly_fields = ("client_id", "created", "updated")
     raw_id_fields = ("user",)
-    radio_fields = {"client_type": admin.HORIZONTAL}
+    radio_fields = {"client_type": admin.HORIZONTAL, "access_token_format": admin.VERTICAL}
 
     class Media:
         css = {"all": ["css/admin_client_form.css"]}
@@ -157,7 +170,7 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
                     "description": _("Not needed by machines, resource servers and device apps."),
                 },
             ),
-            (_("OpenID Connect"), {"fields": ["algorithm"]}),
+            (_("Tokens"), {"fields": ["algorithm", "access_token_format", "jwt_access_token_lifetime"]}),
             (_("Trust and status"), {"fields": ["skip_authorization", "is_active", "user"]}),
             *added,
         ]

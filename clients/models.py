@@ -40,6 +40,13 @@ REDIRECTING_GRANTS = {GrantType.AUTHORIZATION_CODE}
 CONFIDENTIAL_ONLY_GRANTS = {GrantType.CLIENT_CREDENTIALS, GrantType.PASSWORD}
 
 
+class AccessTokenFormat(models.TextChoices):
+    """What a client's access tokens look like (docs/jwt-access-tokens.md)."""
+
+    OPAQUE = "opaque", _("Opaque (a random string; resource servers ask /o/introspect/)")
+    JWT = "jwt", _("JWT (RFC 9068; resource servers verify it offline against the JWKS)")
+
+
 class Application(AbstractApplication):
     """A client of the provider. ``grant_types`` and ``allowed_scopes`` are the admin's whole say."""
 
@@ -72,8 +79,31 @@ class Application(AbstractApplication):
         ),
     )
 
+    access_token_format = models.CharField(
+        _("access token format"),
+        max_length=8,
+        choices=AccessTokenFormat.choices,
+        default=AccessTokenFormat.OPAQUE,
+        help_text=_(
+            "JWT access tokens can be checked by resource servers without asking the provider, so a revoked "
+            "one stays usable there until it expires: give them a short lifetime."
+        ),
+    )
+    jwt_access_token_lifetime = models.PositiveIntegerField(
+        _("JWT access token lifetime (seconds)"),
+        default=300,
+        help_text=_(
+            "How long this client's JWT access tokens are valid. Short, because offline verifiers cannot "
+            "see a revocation before the token expires. Not used for opaque tokens."
+        ),
+    )
+
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+    @property
+    def issues_jwt_access_tokens(self) -> bool:
+        return self.access_token_format == AccessTokenFormat.JWT
 
     def is_usable(self, request) -> bool:
         """A disabled client can do nothing: DOT asks this at client authentication and for every bearer token."""
@@ -124,6 +154,14 @@ class Application(AbstractApplication):
                 )
         if self.grant_types == [GrantType.REFRESH_TOKEN]:
             errors.setdefault("grant_types", []).append(_("Refresh token alone grants nothing; add a grant."))
+
+        longest = idp_settings.JWT_ACCESS_TOKEN_MAX_SECONDS
+        if not 1 <= self.jwt_access_token_lifetime <= longest:
+            # Key rotation keeps a retired key published this long (provider.key_rotation): a longer-lived
+            # JWT would outlive the key that verifies it.
+            errors.setdefault("jwt_access_token_lifetime", []).append(
+                _("Choose between 1 and %(longest)d seconds.") % {"longest": longest}
+            )
 
         declared = settings.OAUTH2_PROVIDER["SCOPES"]
         undeclared = [s for s in self.allowed_scopes if s not in declared]

@@ -49,6 +49,10 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_CACHE_POLL_SECONDS": 0.5,
     "TOKEN_CACHE_MAX_AGE_SECONDS": 300.0,
     "TOKEN_CACHE_MAX_ENTRIES": 20000,
+    # provider.jwt_access_tokens: the ``aud`` of a JWT access token requested without an RFC 8707 resource
+    # (empty: this provider's own API, <origin>/api/), and the longest lifetime an admin may give a JWT client.
+    "JWT_ACCESS_TOKEN_AUDIENCE": "",
+    "JWT_ACCESS_TOKEN_MAX_SECONDS": 3600,
     # config.database_outage: Retry-After while the database is unreachable, and while it is busy (locks).
     "DATABASE_OUTAGE_RETRY_AFTER_SECONDS": 5,
     "DATABASE_BUSY_RETRY_AFTER_SECONDS": 1,

@@ -7,6 +7,10 @@ and ``published_keys_check`` verifies what these settings publish.
 The provider does not record which key signed an ID token (DOT's IDToken row keeps its jti and expiry, not
 the ``kid``), so the check bounds what it cannot know from the database: no ID token alive now outlives the
 latest expiry among them, so a retired key dropped after that leaves no ID token unverifiable.
+
+The same key signs JWT access tokens (provider.jwt_access_tokens), which resource servers verify offline
+against JWKS: a retired key stays published for the longer of the two lifetimes, and the check counts the
+live access tokens of JWT clients as it counts ID tokens.
 """
 
 import json
@@ -20,10 +24,12 @@ from django.http import HttpRequest
 from django.urls import resolve, reverse
 from django.utils import timezone
 from jwcrypto import jwk
-from oauth2_provider.models import get_id_token_model
+from oauth2_provider.models import get_access_token_model, get_id_token_model
 from oauth2_provider.settings import oauth2_settings
 
+from clients.models import AccessTokenFormat
 from config.signing_keys import rsa_private_key_problem, split_pems
+from idp.settings import idp_settings
 
 ACTIVE = "OIDC_RSA_PRIVATE_KEY"
 INACTIVE = "OIDC_RSA_PRIVATE_KEYS_INACTIVE"
@@ -108,8 +114,9 @@ def rotation_steps(*, new: SigningKey, compromised: bool = False) -> list[Step]:
         "sign with the new key; the current one stays published",
         new,
         [active, *older],
-        timedelta(seconds=oauth2_settings.ID_TOKEN_EXPIRE_SECONDS) + CLOCK_SKEW,
-        "ID_TOKEN_EXPIRE_SECONDS plus clock skew, so the ID tokens the old key signed have expired",
+        signed_token_lifetime() + CLOCK_SKEW,
+        "the longer of ID_TOKEN_EXPIRE_SECONDS and JWT_ACCESS_TOKEN_MAX_SECONDS plus clock skew, so the ID "
+        "tokens and JWT access tokens the old key signed have expired",
     )
     if any(key.same_key(new) for key in inactive):
         return [sign, drop]
@@ -123,6 +130,11 @@ def rotation_steps(*, new: SigningKey, compromised: bool = False) -> list[Step]:
         "2 x OIDC_JWKS_MAX_AGE_SECONDS, so every relying party's cached key set has the new key",
     )
     return [publish, sign, drop]
+
+
+def signed_token_lifetime() -> timedelta:
+    """The longest a token signed with the signing key lives: an ID token, or a JWT access token."""
+    return timedelta(seconds=max(oauth2_settings.ID_TOKEN_EXPIRE_SECONDS, idp_settings.JWT_ACCESS_TOKEN_MAX_SECONDS))
 
 
 def shell_value(keys: list[SigningKey]) -> str | None:
@@ -142,6 +154,9 @@ class KeysCheck:
     live_id_tokens: int
     last_id_token_expires: datetime | None
     problems: list[str] = field(default_factory=list)
+    # Access tokens of JWT clients (an opaque one issued before its client was switched counts too: a bound).
+    live_jwt_access_tokens: int = 0
+    last_jwt_access_token_expires: datetime | None = None
 
 
 def _published_kids() -> list[str]:
@@ -162,6 +177,12 @@ def published_keys_check() -> KeysCheck:
         .aggregate(count=Count("pk"), last=Max("expires"))
     )
     check = KeysCheck(active, inactive, [], live["count"], live["last"])
+    live_jwts = (
+        get_access_token_model()
+        .objects.filter(expires__gt=timezone.now(), application__access_token_format=AccessTokenFormat.JWT)
+        .aggregate(count=Count("pk"), last=Max("expires"))
+    )
+    check.live_jwt_access_tokens, check.last_jwt_access_token_expires = live_jwts["count"], live_jwts["last"]
     if active.problem:
         check.problems.append(f"{ACTIVE} {active.problem}.")
     check.problems += [f"{INACTIVE}: {key.source} {key.problem}." for key in inactive if key.problem]

@@ -1,8 +1,11 @@
 """The oauthlib server DOT drives (OAUTH2_SERVER_CLASS), configured for OAuth 2.1."""
 
+import functools
+
 from oauthlib.openid import Server as OIDCServer
 
 from provider.authorization_request import check_authorization_parameters
+from provider.jwt_access_tokens import access_token_expires_in
 
 
 class Server(OIDCServer):
@@ -13,10 +16,15 @@ class Server(OIDCServer):
     it while validating the authorization request, before anything is shown (RFC 9700 §2.1.1). The
     challenge's format, ``prompt`` and ``max_age`` are checked at the same point, the oauthlib way: a
     ``pre_auth`` validator of each code grant (provider.authorization_request).
+
+    A JWT client's tokens live for the lifetime its admin set (provider.jwt_access_tokens): oauthlib asks a
+    callable ``token_expires_in`` for each token, DOT passes ACCESS_TOKEN_EXPIRE_SECONDS, the others' lifetime.
     """
 
-    def __init__(self, request_validator, *args, **kwargs):
-        super().__init__(request_validator, *args, **kwargs)
+    def __init__(self, request_validator, *args, token_expires_in=None, **kwargs):
+        if isinstance(token_expires_in, int):
+            token_expires_in = functools.partial(access_token_expires_in, default=token_expires_in)
+        super().__init__(request_validator, *args, token_expires_in=token_expires_in, **kwargs)
         # The OAuth grant and the one behind OpenID requests (openid_connect_auth proxies to its own).
         for grant in (self.auth_grant, self.openid_connect_auth.proxy_target):
             grant._code_challenge_methods = {"S256": grant._code_challenge_methods["S256"]}

@@ -40,6 +40,7 @@ from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantTyp
 from clients.secret_rotation import previous_secret_matches
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.id_token_keys import retired_signing_key, unverified_kid
+from provider.jwt_access_tokens import absolute_request_uri, jwt_access_token_refusal, looks_like_jwt
 from provider.request_guard import client_id_is_malformed
 from provider.state import open_state, request_state
 from provider.throttling import check_client_auth_allowed, client_auth_failed
@@ -411,12 +412,13 @@ class OAuth2Validator(DOTOAuth2Validator):
         return retired_signing_key(kid) or key
 
     def validate_jwt_bearer_token(self, token, scopes, request: Request) -> bool:
-        """Never: an ID token tells a client who signed in; it is not a credential for resources.
+        """A ``Bearer ey...`` value: valid only as a JWT access token of ours (RFC 9068), never as an ID token.
 
-        oauthlib's OpenID server treats any ``Bearer ey...`` value as a JWT token type and DOT then
-        accepts a live ID token wherever an access token is expected (OIDC Core §2, RFC 9700 §2.3).
+        oauthlib's OpenID server treats any such value as its JWT token type, and DOT would then accept a
+        live ID token wherever an access token is expected (OIDC Core §2, RFC 9700 §2.3). Here it is held
+        to exactly what an opaque token is, after its ``typ: at+jwt``, signature and claims are checked.
         """
-        return False
+        return self.validate_bearer_token(token, scopes, request)
 
     # BEARER TOKENS
     # --------------------------------------------------------------------------
@@ -432,6 +434,12 @@ class OAuth2Validator(DOTOAuth2Validator):
         """
         if not token:
             return False
+        if looks_like_jwt(token):
+            # Before any query: a forged token, an ID token or another JWT is refused on its own evidence.
+            refusal = jwt_access_token_refusal(token, uri=absolute_request_uri(request))
+            if refusal is not None:
+                request.oauth2_error = refusal
+                return False
         presented = bearer_token_presented(raw_token=token)
         record = presented.token if presented is not None else None
         refusal = bearer_token_refusal(token=record, scopes=scopes, uri=request.uri)

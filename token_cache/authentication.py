@@ -14,7 +14,9 @@ about half as much as DRF itself (see docs/benchmarks.md). Here:
   the same checks, without a query, a model instance for the token or an oauthlib request;
 * a token not cached goes straight to ``validate_bearer_token`` with an oauthlib request holding just
   that header and the absolute URI, which is all that validation reads;
-* anything else (no header, another scheme, a JWT, a token in the body) takes DOT's full path, so
+* a JWT access token (RFC 9068) is first checked on its own (signature, ``typ``, issuer, audience,
+  dates: provider.jwt_access_tokens, no query), then takes the same two paths as an opaque token;
+* anything else (no header, another scheme, a token in the body) takes DOT's full path, so
   oauthlib keeps deciding every unusual case.
 
 Whichever way it went, ``request.auth`` is the token's record and ``request.user`` its user (an instance
@@ -35,6 +37,7 @@ from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request as OAuthlibRequest
 from rest_framework.request import Request
 
+from provider.jwt_access_tokens import jwt_access_token_refusal, looks_like_jwt
 from token_cache.cache import access_tokens
 from token_cache.records import BearerToken, bearer_token_refusal
 from token_cache.selectors import user_cached
@@ -60,11 +63,6 @@ def _reset_oauthlib_core(setting: str, **kwargs) -> None:
     global _core  # one per process, like DOT's per-view-class cache
     if setting == "OAUTH2_PROVIDER":
         _core = None
-
-
-def _looks_like_jwt(token: str) -> bool:
-    # oauthlib's JWTToken.estimate_type: such a token is validated as an ID token, not an access token.
-    return token.startswith("ey") and token.count(".") in (2, 4)
 
 
 @dataclass(slots=True)
@@ -98,7 +96,7 @@ def bearer_request_verify(request: HttpRequest | Request, token: str | None = No
         parts = http_request.META.get("HTTP_AUTHORIZATION", "").split()
         if len(parts) == 2 and parts[0].lower() == "bearer":
             token = parts[1]
-    if token is None or _looks_like_jwt(token):
+    if token is None:
         return BearerCheck.of(*oauthlib_core().verify_request(request, scopes=[]))
     # RFC 9700 §4.3.2 / RFC 6750 §5.3, as in DOT's verify_request: no token in the query string.
     if (
@@ -110,6 +108,10 @@ def bearer_request_verify(request: HttpRequest | Request, token: str | None = No
         )
     ):
         return BearerCheck(False)
+    if looks_like_jwt(token):
+        refusal = jwt_access_token_refusal(token, uri=_absolute_uri(http_request))
+        if refusal is not None:
+            return BearerCheck(False, oauth2_error=refusal)
     checksum = sha256_hex(token)
     access_tokens.sync()
     cached = access_tokens.token(checksum)

@@ -295,6 +295,12 @@ IDP = {
     "TOKEN_CACHE_POLL_SECONDS": env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5),
     "TOKEN_CACHE_MAX_AGE_SECONDS": env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=300.0),
     "TOKEN_CACHE_MAX_ENTRIES": env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000),
+    # JWT access tokens (RFC 9068, provider.jwt_access_tokens) for the clients an admin switched to them. A
+    # token requested without an RFC 8707 ``resource`` is for this audience; empty: this provider's own API
+    # (<origin>/api/). MAX bounds the lifetime an admin may give such a client: offline verifiers cannot
+    # see a revocation before expiry, and key rotation keeps a retired key published this long.
+    "JWT_ACCESS_TOKEN_AUDIENCE": env("JWT_ACCESS_TOKEN_AUDIENCE", default=""),
+    "JWT_ACCESS_TOKEN_MAX_SECONDS": env.int("JWT_ACCESS_TOKEN_MAX_SECONDS", default=3600),
 }
 
 # SIGN-IN LOCKOUT (django-axes)
@@ -412,6 +418,11 @@ OAUTH2_PROVIDER = {
     "ID_TOKEN_ADMIN_CLASS": "clients.admin.IDTokenAdmin",
     # Lifetimes: short access tokens limit the damage of a leak; codes are one-shot and near-instant.
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
+    # JWT access tokens (RFC 9068) for the clients an admin switched to them, random ones for the rest; a
+    # JWT client's lifetime is its own (provider.server). Refresh tokens stay random: oauthlib would
+    # otherwise make them with the access token generator too.
+    "ACCESS_TOKEN_GENERATOR": "provider.jwt_access_tokens.access_token_generator",
+    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
     "ID_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ID_TOKEN_SECONDS", default=3600),
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": env.int("OAUTH_CODE_SECONDS", default=60),
     # Idle limit: a refresh token dies this long after its last access token expired (DOT slides it).

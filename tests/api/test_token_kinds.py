@@ -31,5 +31,13 @@ def test_a_refresh_or_id_token_used_as_bearer_is_401_invalid_token(client, issue
     response = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {issued[kind]}")
 
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == INVALID
+    # An ID token is a JWT: it is refused on its own evidence, its type, before any lookup.
+    expected = (
+        INVALID
+        if kind == "refresh_token"
+        else INVALID.replace(
+            "The access token is invalid.", "The token is not an access token (its 'typ' is not 'at+jwt')."
+        )
+    )
+    assert response["WWW-Authenticate"] == expected
     assert response.json()["error"] == "invalid_token"

@@ -3,6 +3,7 @@ handed to the page's script; the kind is a starting point, never stored."""
 
 import json
 
+from django.contrib.admin.sites import site
 from django.urls import reverse
 
 from clients.admin import ApplicationAdminForm, kind_presets
@@ -64,3 +65,13 @@ def test_the_kind_posted_does_not_override_the_fields_posted(admin_client, db):
     client = Application.objects.get(name="Reports")
     assert client.grant_types == [GrantType.CLIENT_CREDENTIALS]
     assert client.algorithm == ""
+
+
+def test_every_field_of_the_form_is_in_one_of_the_admin_groups(rf):
+    grouped = [
+        field
+        for _name, options in site.get_model_admin(Application).get_fieldsets(rf.get(ADD_URL), None)
+        for field in options["fields"]
+    ]
+
+    assert sorted(grouped) == sorted(["kind", *ApplicationAdminForm.Meta.fields])

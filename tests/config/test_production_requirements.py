@@ -26,6 +26,7 @@ PRODUCTION_APPS = (
     "audit",
     "api",
     "config",
+    "resource_verifier",
 )
 # Settings modules in config/ that production never loads: they may one day import what only tests need.
 NOT_PRODUCTION = {Path("config/settings/test.py"), Path("config/settings/bench.py")}

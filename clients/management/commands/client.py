@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from clients.kinds import CLIENT_KINDS, kind_of
-from clients.models import Application, GrantType
+from clients.models import AccessTokenFormat, Application, GrantType
 from clients.secret_rotation import DEFAULT_OVERLAP, MAX_OVERLAP, SecretRotationError, client_secret_rotate
 from clients.services import client_create, client_disable
 
@@ -52,6 +52,7 @@ def _described(application: Application) -> dict[str, Any]:
         "redirect_uris": application.redirect_uris.split(),
         "post_logout_redirect_uris": application.post_logout_redirect_uris.split(),
         "algorithm": application.algorithm,
+        "access_token_format": application.access_token_format,
         "trusted_first_party": application.skip_authorization,
         "active": application.is_active,
     }
@@ -105,6 +106,22 @@ class Command(BaseCommand):
                 "email; device: openid profile; resource-server: introspection; machine: none, so give one); "
                 "repeat, or give several separated by spaces"
             ),
+        )
+        create.add_argument(
+            "--access-token-format",
+            choices=[choice.value for choice in AccessTokenFormat],
+            default=AccessTokenFormat.OPAQUE.value,
+            help=(
+                "opaque (default: resource servers introspect) or jwt (RFC 9068: resource servers verify it "
+                "offline, so a revocation reaches them only at expiry; see docs/jwt-access-tokens.md)"
+            ),
+        )
+        create.add_argument(
+            "--jwt-lifetime",
+            type=int,
+            default=Application._meta.get_field("jwt_access_token_lifetime").default,
+            metavar="SECONDS",
+            help="how long a jwt client's access tokens live (default %(default)s)",
         )
         create.add_argument(
             "--trusted-first-party",
@@ -182,6 +199,8 @@ class Command(BaseCommand):
             "allowed_origins": "",
             # ID tokens are signed with RS256 for clients that sign people in; others get no OIDC at all.
             "algorithm": Application.RS256_ALGORITHM if "openid" in scopes else Application.NO_ALGORITHM,
+            "access_token_format": options["access_token_format"],
+            "jwt_access_token_lifetime": options["jwt_lifetime"],
             "skip_authorization": trusted_first_party,
             "is_active": True,
             "user": "",
@@ -198,6 +217,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  client_secret  {secret or 'none: a public client proves itself with PKCE'}")
         self.stdout.write(f"  grants         {_grant_labels(application)}")
         self.stdout.write(f"  scopes         {' '.join(application.allowed_scopes) or '(none)'}")
+        if application.issues_jwt_access_tokens:
+            self.stdout.write(f"  access tokens  JWT (RFC 9068), {application.jwt_access_token_lifetime} s")
         if application.redirect_uris:
             self.stdout.write(f"  redirect URIs  {' '.join(application.redirect_uris.split())}")
         if secret:

@@ -9,7 +9,7 @@ from django.db import transaction
 from oauth2_provider.generators import generate_client_secret
 
 from accounts.models import User
-from clients.models import Application, GrantType
+from clients.models import AccessTokenFormat, Application, GrantType
 
 DEMO_USERS = [
     # username, password, first, last, email, staff
@@ -33,7 +33,7 @@ ALL_USER_SCOPES = [
 
 
 def demo_clients(provider_url: str, client_url: str) -> list[dict]:
-    """The four demo clients, one of each kind."""
+    """The demo clients, one of each kind, and a machine client whose access tokens are JWTs."""
     return [
         {
             "client_id": "demo-web",
@@ -64,6 +64,19 @@ def demo_clients(provider_url: str, client_url: str) -> list[dict]:
             "redirect_uris": "",
             "post_logout_redirect_uris": "",
             "algorithm": "",
+        },
+        {
+            # RFC 9068: its tokens are verified offline (docs/jwt-access-tokens.md, demo/resource_service).
+            "client_id": "demo-machine-jwt",
+            "name": "Demo machine client (JWT access tokens)",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "grant_types": [GrantType.CLIENT_CREDENTIALS],
+            "allowed_scopes": ["users:read", "notes:read"],
+            "redirect_uris": "",
+            "post_logout_redirect_uris": "",
+            "algorithm": "",
+            "access_token_format": AccessTokenFormat.JWT,
+            "jwt_access_token_lifetime": 300,
         },
         {
             "client_id": "demo-device",

@@ -251,6 +251,10 @@ class Command(BaseCommand):
             "published_kids": check.published_kids,
             "live_id_tokens": check.live_id_tokens,
             "last_id_token_expires": check.last_id_token_expires.isoformat() if check.last_id_token_expires else None,
+            "live_jwt_access_tokens": check.live_jwt_access_tokens,
+            "last_jwt_access_token_expires": (
+                check.last_jwt_access_token_expires.isoformat() if check.last_jwt_access_token_expires else None
+            ),
         }
         if as_json:
             return result, failed
@@ -263,6 +267,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("ID tokens alive: none, so no retired key is needed to verify one.")
+        if check.live_jwt_access_tokens:
+            self.stdout.write(
+                f"JWT access tokens alive: {check.live_jwt_access_tokens}; the last expires "
+                f"{_when(check.last_jwt_access_token_expires)}. Resource servers verify them against the published "
+                "keys, so a retired key must stay published until then too."
+            )
         for problem in check.problems:
             self.stdout.write(self.style.ERROR(f"  {problem}"))
         if not check.problems:
