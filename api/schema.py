@@ -1,11 +1,11 @@
 """OpenAPI description of the API's security: the OAuth 2 flows of this provider and each operation's scopes."""
 
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from oauth2_provider.scopes import get_scopes_backend
 
-from api.permissions import TokenHasMethodScope, required_scopes_for
+from api.permissions import TokenHasMethodScope, TokenHasNoUser, required_scopes_for
 from api.serializers import ErrorSerializer, ValidationErrorSerializer
 
 _CHALLENGE = {
@@ -42,6 +42,29 @@ class ApiAutoSchema(AutoSchema):
         return operation
 
 
+def _view_classes(patterns: list[URLPattern | URLResolver]):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _view_classes(pattern.url_patterns)
+        elif view_class := getattr(pattern.callback, "cls", None):
+            yield view_class
+
+
+def machine_scopes() -> dict[str, str]:
+    """The scopes of the operations only a client-credentials token may call, with their descriptions.
+
+    The only ones the clientCredentials flow lists: offering a machine user scopes would get it invalid_scope.
+    """
+    every_scope = get_scopes_backend().get_all_scopes()
+    names = set()
+    for view_class in _view_classes(get_resolver().url_patterns):
+        if TokenHasNoUser in getattr(view_class, "permission_classes", ()):
+            declared = getattr(view_class, "required_scopes", None) or []
+            for scopes in declared.values() if isinstance(declared, dict) else [declared]:
+                names.update(scopes)
+    return {name: description for name, description in every_scope.items() if name in names}
+
+
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Describes ``BearerTokenAuthentication`` as an ``oauth2`` scheme with per-operation scopes."""
 
@@ -73,6 +96,6 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
                     "refreshUrl": token_url,
                     "scopes": scopes,
                 },
-                "clientCredentials": {"tokenUrl": token_url, "scopes": scopes},
+                "clientCredentials": {"tokenUrl": token_url, "scopes": machine_scopes()},
             },
         }

@@ -546,7 +546,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_OAUTH2_CONFIG": {
         "clientId": env("API_DOCS_OAUTH2_CLIENT_ID", default="demo-spa"),
         "usePkceWithAuthorizationCodeGrant": True,
-        "scopes": ["openid", "profile", "notes:read"],
+        # No "scopes" here: Swagger UI would pre-select them in every flow and send them with client credentials
+        # too, even where the flow does not list them, and a machine client would get invalid_scope.
         "appName": "API docs",
     },
 }

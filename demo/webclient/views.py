@@ -16,6 +16,8 @@ TOKEN = "oidc_token"  # noqa: S105 - the name of a session key, not a secret
 CLAIMS = "oidc_claims"
 NOTICE = "notice"
 LAST_RESULT = "last_result"
+# Set on the stored token once the provider revoked it (the tokens stay, to show the provider refusing them).
+REVOKED = "revoked_at_provider"
 # ID token claims that are timestamps, shown as dates too.
 TIME_CLAIMS = {"exp", "iat", "auth_time", "nbf"}
 
@@ -42,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         expires_at=_as_datetime(token.get("expires_at")),
         seconds_left=oidc.seconds_left(token),
         has_refresh_token=bool(token.get("refresh_token")),
+        revoked=bool(token.get(REVOKED)),
         api_paths=settings.WEBCLIENT_API_PATHS,
         result=_with_pretty_body(request.session.pop(LAST_RESULT, None)),
     )
@@ -124,6 +127,8 @@ def revoke(request: HttpRequest) -> HttpResponse:
         revoked = oidc.revoke(token)
     except ProviderProblem as problem:
         return _problem_on_profile(request, problem)
+    # Kept, marked revoked: the page must not say "held" for a token the provider now refuses.
+    request.session[TOKEN] = {**token, REVOKED: True}
     request.session[NOTICE] = (
         f"Revoked at the provider: {' and '.join(revoked)}. Call the API now to see the provider refuse it."
     )

@@ -58,6 +58,13 @@ def test_the_security_scheme_is_oauth2_with_code_and_client_credentials_against_
     assert "PKCE" in scheme["description"]
 
 
+def test_the_client_credentials_flow_offers_only_the_scopes_of_machine_only_operations(schema):
+    machine_flow = schema["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
+
+    # A user scope offered there would be answered invalid_scope: a machine client is never given one.
+    assert machine_flow["scopes"] == {"users:read": "List user accounts (machine-to-machine provisioning)"}
+
+
 def test_every_operation_but_the_share_link_requires_oauth2_with_its_views_scopes(schema):
     public = set()
     for path, method, operation in operations(schema):

@@ -37,6 +37,9 @@ def test_call_api_shows_json_and_still_works_after_a_refresh_with_rotation(signe
 def test_after_revoke_the_api_call_shows_a_readable_401_and_refresh_is_refused(signed_in_page):
     signed_in_page.get_by_role("button", name="Revoke the tokens").click()
     expect(signed_in_page.get_by_role("status")).to_contain_text("Revoked at the provider")
+    # The page no longer claims to hold a usable refresh token.
+    expect(signed_in_page.locator("#refresh-token-state")).to_have_text("revoked at the provider")
+    expect(signed_in_page.locator("#token-expiry")).to_contain_text("(revoked at the provider)")
 
     signed_in_page.get_by_role("button", name="Call the API: GET /api/me/").click()
 
