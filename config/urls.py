@@ -1,4 +1,4 @@
-"""URL wiring: the provider at /o/ and /.well-known/, sign-in under /accounts/, the API, health probes."""
+"""URL wiring: the provider at /o/ and /.well-known/, sign-in under /accounts/, the API, health probes, metrics."""
 
 from django.contrib import admin
 from django.templatetags.static import static
@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import HomeView
+from observability.views import metrics
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
     path("health/", include("health.urls")),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # Pages name their icon (templates/base.html, admin/base_site.html); browsers still ask for /favicon.ico
     # on anything that names none (JSON, a server's error page). Not permanent: a cached 301 would outlive a move.

@@ -56,6 +56,10 @@ DEFAULTS: dict[str, Any] = {
     # config.database_outage: Retry-After while the database is unreachable, and while it is busy (locks).
     "DATABASE_OUTAGE_RETRY_AFTER_SECONDS": 5,
     "DATABASE_BUSY_RETRY_AFTER_SECONDS": 1,
+    # observability: the bearer token a Prometheus scraper sends to /metrics (empty: no metrics, /metrics is 404),
+    # and where prometheus_client keeps each worker process's values (empty: one process).
+    "METRICS_BEARER_TOKEN": "",
+    "METRICS_MULTIPROCESS_DIR": "",
 }
 
 

@@ -100,6 +100,7 @@ LOCAL_APPS = [
     "consent",
     "tokens",
     "token_cache",
+    "observability",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -149,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    # First: every response, a redirect or a refusal by a later middleware included, carries the request id.
+    "observability.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -286,6 +289,11 @@ IDP = {
     # Lock contention (SQLite's busy timeout ran out, a PostgreSQL lock timeout or deadlock) is not an
     # outage: the same 503, saying the server is busy, with a short Retry-After (the next try likely works).
     "DATABASE_BUSY_RETRY_AFTER_SECONDS": env.int("DATABASE_BUSY_RETRY_AFTER_SECONDS", default=1),
+    # observability: /metrics answers a scraper sending "Authorization: Bearer <this>"; empty turns metrics off
+    # (nothing counted, /metrics is 404). With several worker processes prometheus_client keeps their values in
+    # PROMETHEUS_MULTIPROC_DIR (it reads that variable itself, so it must be in the app server's environment).
+    "METRICS_BEARER_TOKEN": env("METRICS_BEARER_TOKEN", default=""),
+    "METRICS_MULTIPROCESS_DIR": env("PROMETHEUS_MULTIPROC_DIR", default=""),
     # token_cache: each process keeps the bearer tokens it validated, and the users and clients they name, so
     # an API call costs no query. Any change to those rows (revocation, deactivation, a disabled client, also
     # by bulk update or raw SQL) reaches every process within TOKEN_CACHE_POLL_SECONDS through a
@@ -368,11 +376,24 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# Plain text for people, or one JSON object per line for a log pipeline (DJANGO_LOG_FORMAT=json); both carry
+# the request id (X-Request-ID) of the request being served.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "observability.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "observability.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 

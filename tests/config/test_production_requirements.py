@@ -27,6 +27,7 @@ PRODUCTION_APPS = (
     "api",
     "config",
     "resource_verifier",
+    "observability",
 )
 # Settings modules in config/ that production never loads: they may one day import what only tests need.
 NOT_PRODUCTION = {Path("config/settings/test.py"), Path("config/settings/bench.py")}

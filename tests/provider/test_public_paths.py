@@ -49,6 +49,7 @@ pytestmark = pytest.mark.django_db
         ("home", {}, "/"),
         ("health:live", {}, "/health/live"),
         ("health:ready", {}, "/health/ready"),
+        ("metrics", {}, "/metrics"),
     ],
 )
 def test_public_path(url_name, kwargs, path):
