@@ -38,7 +38,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("details"))
     def short_details(self, obj: AuditEvent) -> str:
-        return ", ".join(f"{key}={value}" for key, value in obj.details.items())[:120]
+        # A glimpse that fits a list at 1280 px; the event's page shows every detail.
+        text = ", ".join(f"{key}={value}" for key, value in obj.details.items())
+        return text if len(text) <= 80 else f"{text[:79]}…"
 
     @admin.display(description=_("details"))
     def pretty_details(self, obj: AuditEvent) -> str:

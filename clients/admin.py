@@ -1,5 +1,7 @@
 """Admin for OAuth clients and the tokens issued to them; wired into DOT by the *_ADMIN_CLASS settings."""
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -13,14 +15,43 @@ from oauth2_provider.generators import generate_client_secret
 from audit.admin_hooks import ClientAuditAdminMixin
 from audit.models import AuditEvent
 from audit.services import record_event
+from clients.kinds import CLIENT_KINDS, kind_of
 from clients.models import Application, GrantType
 from clients.secret_rotation_admin import SecretRotationAdminMixin
 from tokens.services import token_revoke
 
+CUSTOM_KIND = "custom"
+
+
+def kind_presets() -> dict[str, dict]:
+    """What choosing each kind fills in on the form (static/js/client_kind.js reads it from the select)."""
+    return {
+        kind.name: {
+            "client_type": kind.client_type,
+            "grant_types": list(kind.grant_types),
+            "allowed_scopes": list(kind.default_scopes),
+            # OpenID clients sign ID tokens; the others have no use for an algorithm.
+            "algorithm": Application.RS256_ALGORITHM if "openid" in kind.default_scopes else Application.NO_ALGORITHM,
+        }
+        for kind in CLIENT_KINDS.values()
+    }
+
 
 class ApplicationAdminForm(forms.ModelForm):
-    """Grant types and scopes as checkboxes; the secret is never an editable field."""
+    """Grant types and scopes as checkboxes; the secret is never an editable field.
 
+    ``kind`` is a starting point, not a stored field: choosing one fills in the fields below in the browser, and
+    every field stays editable. A new client starts as a web app (the commonest), already an OpenID client.
+    """
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        help_text=_(
+            "Pick what the client is: the client type, grant types, scopes and algorithm below are filled in "
+            "to suit it. Change any of them afterwards; the kind itself is not stored."
+        ),
+    )
     grant_types = forms.MultipleChoiceField(
         label=_("Grant types"),
         choices=GrantType.choices,
@@ -54,6 +85,20 @@ class ApplicationAdminForm(forms.ModelForm):
         )
         labels = {"skip_authorization": _("Trusted first-party client (skips the consent page)")}
         help_texts = {
+            "name": _("Shown to people on the consent page and in their list of authorized apps."),
+            "client_type": _(
+                "Confidential: runs on a server and keeps a secret (shown once after saving). Public: a single-page, "
+                "native or device app that cannot keep one; it relies on PKCE."
+            ),
+            "algorithm": _(
+                "RS256 for clients that sign people in with OpenID Connect (scope openid); "
+                "no OIDC support for machines and resource servers."
+            ),
+            "allowed_origins": _("Only for browser apps calling the token endpoint directly (CORS), space separated."),
+            "skip_authorization": _("Only for your own apps: people are never asked to consent."),
+            "post_logout_redirect_uris": _(
+                "Where RP-initiated logout may send people back to; same rules as redirect URIs."
+            ),
             "redirect_uris": _(
                 "Space separated, exact https URIs (plain http only on a loopback host for native apps). "
                 "No fragments, wildcards or '..'. A client must send one of these exactly."
@@ -63,6 +108,19 @@ class ApplicationAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        presets = kind_presets()
+        self.fields["kind"].choices = [
+            *((kind.name, f"{kind.name}: {kind.description}") for kind in CLIENT_KINDS.values()),
+            (CUSTOM_KIND, _("custom: choose every field yourself")),
+        ]
+        self.fields["kind"].widget.attrs.update({"data-kind-presets": json.dumps(presets)})
+        if self.instance.pk:
+            self.fields["kind"].initial = kind_of(self.instance)
+        else:
+            # A blank add form shows the commonest kind filled in, so its algorithm is RS256 from the start.
+            self.fields["kind"].initial = "web"
+            for field, value in presets["web"].items():
+                self.fields[field].initial = value
         # Read at form time so a test that overrides the scopes sees its own list.
         self.fields["allowed_scopes"].choices = [
             (scope, f"{scope}: {description}") for scope, description in settings.OAUTH2_PROVIDER["SCOPES"].items()
@@ -86,16 +144,44 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
     form = ApplicationAdminForm
     # DOT's get_absolute_url points at its self-service pages, which are not mounted: "View on site" would 500.
     view_on_site = False
-    list_display = ("name", "client_id", "client_type", "grant_list", "skip_authorization", "is_active", "created")
+    # Kind stands for client type and grants in one word; the grants column says which, in short.
+    list_display = ("name", "client_id", "kind", "grant_list", "trusted", "is_active", "created")
     list_filter = ("client_type", "access_token_format", "skip_authorization", "is_active")
     search_fields = ("name", "client_id")
     readonly_fields = ("client_id", "created", "updated")
     raw_id_fields = ("user",)
     radio_fields = {"client_type": admin.HORIZONTAL, "access_token_format": admin.VERTICAL}
 
-    def get_fields(self, request, obj=None):
-        fields = list(self.form.Meta.fields)
-        return ["client_id", *fields] if obj else fields
+    class Media:
+        css = {"all": ["css/admin_client_form.css"]}
+        js = ["js/client_kind.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        # The mixins add fieldsets of their own (named); the flat, unnamed list of fields is replaced by these groups.
+        added = [fieldset for fieldset in super().get_fieldsets(request, obj) if fieldset[0] is not None]
+        identity = ["client_id", "name", "kind"] if obj else ["name", "kind"]
+        return [
+            (None, {"fields": identity}),
+            (_("What it may do"), {"fields": ["client_type", "grant_types", "allowed_scopes"]}),
+            (
+                _("Where it sends people"),
+                {
+                    "fields": ["redirect_uris", "post_logout_redirect_uris", "allowed_origins"],
+                    "description": _("Not needed by machines, resource servers and device apps."),
+                },
+            ),
+            (_("Tokens"), {"fields": ["algorithm", "access_token_format", "jwt_access_token_lifetime"]}),
+            (_("Trust and status"), {"fields": ["skip_authorization", "is_active", "user"]}),
+            *added,
+        ]
+
+    @admin.display(description=_("kind"))
+    def kind(self, obj: Application) -> str:
+        return kind_of(obj)
+
+    @admin.display(description=_("trusted"), boolean=True, ordering="skip_authorization")
+    def trusted(self, obj: Application) -> bool:
+        return obj.skip_authorization
 
     @admin.display(description=_("grants"))
     def grant_list(self, obj: Application) -> str:

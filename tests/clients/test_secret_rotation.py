@@ -73,7 +73,7 @@ def test_new_secret_is_shown_once_on_a_no_store_page_and_never_in_messages_or_co
 
     secret = response.context["client_secret"]
     assert len(secret) >= 64
-    assert f'<code id="client-secret">{secret}</code>' in response.content.decode()
+    assert f'<code id="client-secret" class="credential-value">{secret}</code>' in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert not list(response.context["messages"])
     assert all(secret not in morsel.value for morsel in response.cookies.values())
