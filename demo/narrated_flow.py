@@ -27,6 +27,7 @@ from joserfc.jwk import KeySet
 from demo.browser_standin import BrowserStandIn
 from demo.failures import StepFailed
 from demo.provider_process import ProviderUnavailable, running_provider
+from resource_verifier import InvalidToken, JwksCache, verify_access_token
 
 CREDENTIALS_FILE = Path(__file__).resolve().parent.parent / ".keys" / "demo-credentials.json"
 DEFAULT_PROVIDER_URL = "http://127.0.0.1:8000"
@@ -35,6 +36,7 @@ DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 WEB_SCOPES = "openid profile email notes:read notes:write authorizations:read"
 WEB_CLIENT_ID = "demo-web"
 MACHINE_CLIENT_ID = "demo-machine"
+JWT_MACHINE_CLIENT_ID = "demo-machine-jwt"
 DEVICE_CLIENT_ID = "demo-device"
 TIMEOUT = 10
 RULE = "─" * 78
@@ -120,6 +122,13 @@ class NarratedFlow:
             scope="users:read",
             default_timeout=TIMEOUT,
         )
+        # Its access tokens are JWTs (RFC 9068), which any resource server can check against the JWKS.
+        self.jwt_machine = OAuth2Session(
+            client_id=JWT_MACHINE_CLIENT_ID,
+            client_secret=secrets_by_client.get(JWT_MACHINE_CLIENT_ID, ""),
+            scope="users:read",
+            default_timeout=TIMEOUT,
+        )
         # A public client: no secret, so Authlib sends client_id in the body ("none" authentication).
         self.device = OAuth2Session(
             client_id=DEVICE_CLIENT_ID,
@@ -129,7 +138,7 @@ class NarratedFlow:
 
     def close(self) -> None:
         """Close every HTTP connection the clients and the browser stand-in opened."""
-        for session in (self.web, self.machine, self.device, self.browser.http):
+        for session in (self.web, self.machine, self.jwt_machine, self.device, self.browser.http):
             session.close()
 
     def _password(self, username: str) -> str:
@@ -151,6 +160,7 @@ class NarratedFlow:
             ("Rotation and reuse detection: the old refresh token is refused", self.refresh_replay),
             ("Client credentials: the machine client, no user involved", self.client_credentials),
             ("Device authorization grant (RFC 8628): the TV app", self.device_flow),
+            ("JWT access token (RFC 9068): verified offline, revoked, refused by the API", self.jwt_access_token),
         ]
 
     # 1 ----------------------------------------------------------------------
@@ -427,6 +437,40 @@ class NarratedFlow:
         self._show_token(token)
         self._api("GET", f"{self.state.provider_url}/api/me/", expect=200, client=self.device)
         self.n.ok(f"The TV app acts as {self.username}.")
+
+    # 11 ---------------------------------------------------------------------
+    def jwt_access_token(self) -> None:
+        endpoint = self.state.metadata["token_endpoint"]
+        token = self.jwt_machine.fetch_token(endpoint, grant_type="client_credentials")
+        self.n.request("POST", endpoint, note=f"grant_type=client_credentials as {JWT_MACHINE_CLIENT_ID} → 200 OK")
+        self._show_token(token)
+        # What a resource server of its own does (resource_verifier): keys from the JWKS, no call to the provider.
+        keys = JwksCache(self.state.metadata["jwks_uri"])
+        issuer = self.state.metadata["issuer"]
+        audience = f"{self.state.provider_url}/api/"
+        try:
+            verified = verify_access_token(
+                token["access_token"], key_for=keys.key, issuer=issuer, audience_allowed=audience
+            )
+        except InvalidToken as refusal:
+            raise StepFailed(f"Offline verification refused the token: {refusal.description}") from refusal
+        self.n.say(f"header: typ={verified.header['typ']} alg={verified.header['alg']} kid={verified.header['kid']}")
+        self.n.ok("typ at+jwt, signature, iss, aud, exp verified offline against the JWKS (resource_verifier).")
+        self.n.values({name: _claim_text(name, value) for name, value in verified.claims.items()})
+        base = self.state.provider_url
+        self._api("GET", f"{base}/api/users/", expect=200, client=self.jwt_machine, note="(the provider's own API)")
+        revocation = self.state.as_metadata.get("revocation_endpoint")
+        if revocation:
+            hint = "access_token"
+            response = self.jwt_machine.revoke_token(revocation, token["access_token"], token_type_hint=hint)
+            self.n.request("POST", revocation, response, f"token={short(token['access_token'])}")
+            self._api("GET", f"{base}/api/users/", expect=401, client=self.jwt_machine, note="(same JWT, revoked)")
+            self.n.ok("The provider's API refuses the revoked JWT: it also checks the token's row.")
+            verify_access_token(token["access_token"], key_for=keys.key, issuer=issuer, audience_allowed=audience)
+            self.n.say(
+                "  Offline verification still accepts it until it expires "
+                f"({token.get('expires_in')} s): it cannot see a revocation (docs/jwt-access-tokens.md)."
+            )
 
 
 def _claim_text(name: str, value) -> str:

@@ -19,12 +19,13 @@ import functools
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from joserfc import jws
 from joserfc.jwk import RSAKey
 from oauth2_provider.settings import oauth2_settings
@@ -38,6 +39,7 @@ from resource_verifier.verification import (
     AccessToken,
     InsufficientScope,
     InvalidToken,
+    check_claims,
     verify_access_token,
 )
 
@@ -73,6 +75,7 @@ def signing_keys() -> SigningKeys:
 def _forget_keys(setting: str, **kwargs) -> None:
     if setting == "OAUTH2_PROVIDER":
         _keys.cache_clear()
+        _verified.clear()
 
 
 # ISSUANCE
@@ -142,52 +145,86 @@ def _origin(uri: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def issuer_for(uri: str) -> str:
-    """The issuer a request to ``uri`` is answered as: OIDC_ISS_ENDPOINT, else DOT's from the request's origin."""
+@functools.lru_cache(maxsize=8)
+def _paths(script_prefix: str) -> tuple[str, str]:
+    # reverse() costs tens of microseconds and the API asks on every request: once per script prefix.
+    discovery = reverse("oauth2_provider:oidc-connect-discovery-info")
+    return discovery[: -len("/.well-known/openid-configuration")], reverse("api:me").removesuffix("me/")
+
+
+def issuer_for(origin: str) -> str:
+    """The issuer a request to ``origin`` is answered as: OIDC_ISS_ENDPOINT, else DOT's from the request's origin."""
     if oauth2_settings.OIDC_ISS_ENDPOINT:
         return oauth2_settings.OIDC_ISS_ENDPOINT
-    discovery = reverse("oauth2_provider:oidc-connect-discovery-info")
-    return _origin(uri) + discovery[: -len("/.well-known/openid-configuration")]
+    return _origin(origin) + _paths(get_script_prefix())[0]
 
 
 def default_audience(*, issuer: str) -> str:
     """JWT_ACCESS_TOKEN_AUDIENCE, else this provider's own API at the issuer's origin (<origin>/api/)."""
     if idp_settings.JWT_ACCESS_TOKEN_AUDIENCE:
         return idp_settings.JWT_ACCESS_TOKEN_AUDIENCE
-    return _origin(issuer) + reverse("api:me").removesuffix("me/")
+    return _origin(issuer) + _paths(get_script_prefix())[1]
 
 
 # VERIFICATION BY THIS PROVIDER'S API
 # ------------------------------------------------------------------------------
+# Tokens whose signature this process has verified, with their claims: the same string presented again
+# needs only its claims checked (dates, issuer, audience) and its key still published. Verifying the
+# signature and parsing the token costs more than the rest of an API call's authentication.
+MAX_VERIFIED = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    keys: SigningKeys  # the configuration it was verified under: a key dropped since means verify again
+    token: AccessToken
+
+
+_verified: dict[str, _Verified] = {}
+
+
 def looks_like_jwt(token: str) -> bool:
     """oauthlib's own test (JWTToken.estimate_type): three or five base64url parts, the first a JSON object."""
     return token.startswith("ey") and token.count(".") in (2, 4)
 
 
-def jwt_access_token_verify(token: str, *, uri: str, any_audience: bool = False) -> AccessToken:
+def jwt_access_token_verify(
+    token: str, *, uri: str | Callable[[], str], origin: str | None = None, any_audience: bool = False
+) -> AccessToken:
     """The verified token, checked against this provider's published keys; ``InvalidToken`` says why not.
 
+    ``uri`` is the absolute URI of the request presenting it (or a function that builds it, only called for
+    a token bound to resources); ``origin`` its scheme and host, when the caller has them without the URI.
     The audience must be the configured one or, for a token bound to RFC 8707 resources, one that the
-    request to ``uri`` falls under (DOT's RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR, as for opaque tokens).
+    request falls under (DOT's RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR, as for opaque tokens).
     """
-    published = signing_keys().published
-    issuer = issuer_for(uri)
+    keys = signing_keys()
+    issuer = issuer_for(origin or (uri if isinstance(uri, str) else uri()))
 
     def audience_allowed(audiences: tuple[str, ...]) -> bool:
         if any_audience or default_audience(issuer=issuer) in audiences:
             return True
         validator = oauth2_settings.RESOURCE_SERVER_TOKEN_RESOURCE_VALIDATOR
-        return validator is not None and validator(uri.split("?")[0], list(audiences))
+        request_uri = uri if isinstance(uri, str) else uri()
+        return validator is not None and validator(request_uri.split("?")[0], list(audiences))
 
-    return verify_access_token(
+    # Our own clock signed it: no skew to allow for.
+    known = _verified.get(token)
+    if known is not None and known.keys is keys:
+        check_claims(known.token.claims, issuer=issuer, audience_allowed=audience_allowed, leeway=0)
+        return known.token
+    verified = verify_access_token(
         token,
-        key_for=published.get,
+        key_for=keys.published.get,
         issuer=issuer,
         audience_allowed=audience_allowed,
         algorithms=(SIGNING_ALGORITHM,),
-        # Our own clock signed it: no skew to allow for.
         leeway=0,
     )
+    if len(_verified) >= MAX_VERIFIED:
+        _verified.clear()  # rare, and cheap to refill: only spares signature checks
+    _verified[token] = _Verified(keys, verified)
+    return verified
 
 
 def absolute_request_uri(request: Request) -> str:
@@ -197,10 +234,10 @@ def absolute_request_uri(request: Request) -> str:
     return _origin(oauth2_settings.oidc_issuer(request)) + request.uri
 
 
-def jwt_access_token_refusal(token: str, *, uri: str) -> dict | None:
+def jwt_access_token_refusal(token: str, *, uri: str | Callable[[], str], origin: str | None = None) -> dict | None:
     """Why this provider refuses ``token`` as a JWT access token (RFC 6750 error members), or None."""
     try:
-        jwt_access_token_verify(token, uri=uri)
+        jwt_access_token_verify(token, uri=uri, origin=origin)
     except (InvalidToken, InsufficientScope) as error:
         return {"error": "invalid_token", "error_description": error.description}
     return None

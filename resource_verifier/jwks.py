@@ -47,7 +47,7 @@ class JwksCache:
         max_age: float = 300.0,
         min_refetch_interval: float = 30.0,
         timeout: float = 5.0,
-        fetch: Fetcher = http_get,
+        fetch: Fetcher | None = None,
     ):
         self.jwks_uri = jwks_uri
         self.max_age = max_age
@@ -78,7 +78,7 @@ class JwksCache:
             self._fetched_at = time.monotonic()
             self.fetches += 1
             try:
-                document = json.loads(self._fetch(self.jwks_uri, self.timeout))
+                document = json.loads((self._fetch or http_get)(self.jwks_uri, self.timeout))
                 key_set = KeySet.import_key_set(document)
             except (OSError, ValueError, TypeError, KeyError, JoseError, urllib.error.URLError):
                 # Keep the keys we had: a provider briefly unreachable must not fail every request. Tokens

@@ -109,7 +109,9 @@ def bearer_request_verify(request: HttpRequest | Request, token: str | None = No
     ):
         return BearerCheck(False)
     if looks_like_jwt(token):
-        refusal = jwt_access_token_refusal(token, uri=_absolute_uri(http_request))
+        # The URI is built only for a token bound to resources; the issuer needs just the origin.
+        origin = f"{http_request.scheme}://{http_request.get_host()}"
+        refusal = jwt_access_token_refusal(token, uri=lambda: _absolute_uri(http_request), origin=origin)
         if refusal is not None:
             return BearerCheck(False, oauth2_error=refusal)
     checksum = sha256_hex(token)

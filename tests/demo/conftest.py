@@ -2,6 +2,7 @@
 
 import pytest
 
+from clients.models import AccessTokenFormat
 from demo.management.commands.seed_demo import ALL_USER_SCOPES
 from tests.factories import (
     CLIENT_SECRET,
@@ -34,6 +35,12 @@ def demo_credentials(live_server, settings) -> dict:
         post_logout_redirect_uris="http://localhost:8001/",
     )
     MachineApplicationFactory(client_id="demo-machine", name="Demo machine client")
+    MachineApplicationFactory(
+        client_id="demo-machine-jwt",
+        name="Demo machine client (JWT access tokens)",
+        access_token_format=AccessTokenFormat.JWT,
+        allowed_scopes=["users:read", "notes:read"],
+    )
     DeviceApplicationFactory(
         client_id="demo-device", name="Demo TV app (device flow)", allowed_scopes=["openid", "profile", "notes:read"]
     )
@@ -41,5 +48,9 @@ def demo_credentials(live_server, settings) -> dict:
         "provider_url": live_server.url,
         "client_url": "http://localhost:8001",
         "users": {"alice": USER_PASSWORD, "bob": USER_PASSWORD},
-        "client_secrets": {"demo-web": CLIENT_SECRET, "demo-machine": CLIENT_SECRET},
+        "client_secrets": {
+            "demo-web": CLIENT_SECRET,
+            "demo-machine": CLIENT_SECRET,
+            "demo-machine-jwt": CLIENT_SECRET,
+        },
     }
