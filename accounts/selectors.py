@@ -1,4 +1,4 @@
-"""Reads scoped to one user: what they have authorised."""
+"""Reads scoped to one user: what they have authorized."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +13,7 @@ from consent.models import Consent
 
 @dataclass
 class Authorization:
-    """One application a user has authorised: the scopes its live tokens carry plus those the user approved."""
+    """One application a user has authorized: the scopes its live tokens carry plus those the user approved."""
 
     application: Application
     scopes: list[str] = field(default_factory=list)

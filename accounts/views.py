@@ -27,7 +27,7 @@ class HomeView(TemplateView):
 
 @method_decorator(never_cache, name="dispatch")
 class AuthorizedAppsView(LoginRequiredMixin, TemplateView):
-    """The applications the signed-in user has authorised, with their scopes, dates and a Revoke button."""
+    """The applications the signed-in user has authorized, with their scopes, dates and a Revoke button."""
 
     template_name = "accounts/authorized_apps.html"
 

@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.language import language_switch
 from accounts.views import HomeView
 from observability.views import metrics
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("health/", include("health.urls")),
     path("metrics", metrics, name="metrics"),
+    # The language switcher's links, at the foot of every page.
+    path("language/<str:language>/", language_switch, name="language"),
     path("admin/", admin.site.urls),
     # Pages name their icon (templates/base.html, admin/base_site.html); browsers still ask for /favicon.ico
     # on anything that names none (JSON, a server's error page). Not permanent: a cached 301 would outlive a move.

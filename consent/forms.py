@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.scopes import get_scopes_backend
@@ -73,7 +74,7 @@ class ConsentForm(AllowForm):
             self.initial["scopes"] = self.requested_scopes
         descriptions = get_scopes_backend().get_all_scopes()
         field = self.fields["scopes"]
-        field.choices = [(scope, descriptions.get(scope, scope)) for scope in self.requested_scopes]
+        field.choices = [(scope, gettext(descriptions.get(scope, scope))) for scope in self.requested_scopes]
         field.widget.required_scopes = REQUIRED_SCOPES.intersection(self.requested_scopes)
 
     @staticmethod

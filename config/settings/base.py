@@ -18,8 +18,12 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 TIME_ZONE = "UTC"
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 USE_I18N = True
+# The languages people can read the pages in: the browser's Accept-Language picks one, the OIDC ui_locales
+# parameter overrides it for a sign-in (provider.ui_locales), and the switcher at the foot of every page sets it.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 SITE_NAME = env("SITE_NAME", default="Django IdP")
 # Demo credentials (client secrets generated on first seed) live in this git-ignored file.
@@ -155,8 +159,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "provider.request_guard.ProtocolRequestGuardMiddleware",
+    # After the guard: it reads the query (and the sign-in form's "next") only once the guard accepted them.
+    "provider.ui_locales.UiLocalesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -405,22 +412,30 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "clients.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model label, not a secret
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 
-# Every scope a client can ask for, with the sentence the consent page shows the user.
+
+def gettext_noop(message: str) -> str:
+    """Marks a string for makemessages; it is translated where it is shown. Django's own gettext_noop goes through
+    its translation machinery, which reads the settings: here, the very module being loaded."""
+    return message
+
+
+# Every scope a client can ask for, with the sentence the consent page shows the user (marked for translation
+# here, translated where it is shown: consent.forms).
 OAUTH2_SCOPES = {
-    "openid": "Sign you in and confirm who you are",
-    "profile": "See your name and username",
-    "email": "See your email address",
-    "profile:write": "Change your name",
-    "notes:read": "Read your notes",
-    "notes:write": "Create, change and delete your notes",
+    "openid": gettext_noop("Sign you in and confirm who you are"),
+    "profile": gettext_noop("See your name and username"),
+    "email": gettext_noop("See your email address"),
+    "profile:write": gettext_noop("Change your name"),
+    "notes:read": gettext_noop("Read your notes"),
+    "notes:write": gettext_noop("Create, change and delete your notes"),
     # Action scopes: each grants one action on notes and nothing else (not even reading them).
-    "notes:archive": "Archive your notes and bring them back",
-    "notes:share": "Publish read-only links to your notes, and withdraw them",
-    "authorizations:read": "See which applications you have authorized",
-    "authorizations:write": "Revoke applications you have authorized",
-    "users:read": "List user accounts (machine-to-machine provisioning)",
+    "notes:archive": gettext_noop("Archive your notes and bring them back"),
+    "notes:share": gettext_noop("Publish read-only links to your notes, and withdraw them"),
+    "authorizations:read": gettext_noop("See which applications you have authorized"),
+    "authorizations:write": gettext_noop("Revoke applications you have authorized"),
+    "users:read": gettext_noop("List user accounts (machine-to-machine provisioning)"),
     # Only for resource servers: lets a confidential client ask /o/introspect/ about any token (RFC 7662).
-    "introspection": "Check whether access tokens are active (resource servers only)",
+    "introspection": gettext_noop("Check whether access tokens are active (resource servers only)"),
 }
 
 OAUTH2_PROVIDER = {

@@ -50,6 +50,7 @@ pytestmark = pytest.mark.django_db
         ("health:live", {}, "/health/live"),
         ("health:ready", {}, "/health/ready"),
         ("metrics", {}, "/metrics"),
+        ("language", {"language": "fr"}, "/language/fr/"),
     ],
 )
 def test_public_path(url_name, kwargs, path):
