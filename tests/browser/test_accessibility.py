@@ -11,6 +11,7 @@ import requests
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import REPO_DIR
 from tests.browser.pages import sign_in
 from tests.flows import pkce_pair
 
@@ -60,6 +61,7 @@ def test_consent_page_in_english_and_french(page, provider_url, alice, web_clien
     )
     expect(page.get_by_role("button", name="Autoriser")).to_be_visible()
     assert serious_violations(page) == []
+    page.screenshot(path=REPO_DIR / "docs" / "screenshots" / "provider-consent-fr.png")
 
 
 def test_consent_works_with_the_keyboard_alone(page, provider_url, alice, web_client_app):
