@@ -80,6 +80,7 @@ class ApplicationAdminForm(forms.ModelForm):
             "access_token_format",
             "jwt_access_token_lifetime",
             "skip_authorization",
+            "require_pushed_authorization_requests",
             "is_active",
             "user",
         )
@@ -171,7 +172,10 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
                 },
             ),
             (_("Tokens"), {"fields": ["algorithm", "access_token_format", "jwt_access_token_lifetime"]}),
-            (_("Trust and status"), {"fields": ["skip_authorization", "is_active", "user"]}),
+            (
+                _("Trust and status"),
+                {"fields": ["skip_authorization", "require_pushed_authorization_requests", "is_active", "user"]},
+            ),
             *added,
         ]
 

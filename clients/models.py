@@ -98,6 +98,16 @@ class Application(AbstractApplication):
         ),
     )
 
+    require_pushed_authorization_requests = models.BooleanField(
+        _("require pushed authorization requests"),
+        default=False,
+        help_text=_(
+            "The client must send its authorization requests to the pushed authorization request endpoint "
+            "(RFC 9126) and only a request_uri through the browser, so no parameter can be read or changed "
+            "on the way. Its other authorization requests are refused."
+        ),
+    )
+
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
 

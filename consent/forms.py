@@ -46,20 +46,29 @@ class ConsentForm(AllowForm):
 
     The page carries the authorization request oauthlib validated in DOT's hidden fields and, in
     ``authorization``, the same values signed together with the user they were shown to (and the
-    view's ``context``: the original query and ``max_age``). A POST takes every value from the signed
-    copy: one whose hidden fields differ from it (another redirect URI, client, state, PKCE challenge,
-    nonce or scope list), that is posted to another query than the page's, that ticks a scope outside
-    it, or that another user sends, is refused rather than followed, so nothing posted can change where
-    the user is sent or widen the grant.
+    view's ``context``: the original query, ``max_age`` and the path of a pushed request). A POST takes
+    every value from the signed copy: one whose hidden fields differ from it (another redirect URI,
+    client, state, PKCE challenge, nonce or scope list), that is posted to another query or pushed
+    request than the page's, that ticks a scope outside it, or that another user sends, is refused rather
+    than followed, so nothing posted can change where the user is sent or widen the grant.
     """
 
     scopes = forms.MultipleChoiceField(label=_("Permissions"), required=False, widget=ScopeCheckboxes)
     authorization = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, context: dict | None = None, posted_query: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        context: dict | None = None,
+        posted_query: str = "",
+        posted_pushed: int | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.posted_query = posted_query
+        self.posted_pushed = posted_pushed
         if self.is_bound:
             self.signed = self._unsign(self.data.get(self.add_prefix("authorization"), ""))
         else:
@@ -94,6 +103,8 @@ class ConsentForm(AllowForm):
         if signed is None or signed.get("user") != self.user.pk:
             raise altered
         if self.posted_query and self.posted_query != signed.get("query"):
+            raise altered
+        if self.posted_pushed != signed.get("pushed"):
             raise altered
         for name in REQUEST_FIELDS:
             if (self.data.get(self.add_prefix(name)) or "") != signed.get(name, ""):

@@ -140,14 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="alice")
     parser.add_argument("--password", required=True)
     parser.add_argument("--provider-url", default="http://127.0.0.1:8000", help="device: where the device page is")
+    parser.add_argument(
+        "--redirect-uri", help="authorize: where the client expects the answer, for a URL that does not say (PAR)"
+    )
     args = parser.parse_args(argv)
     browser = BrowserStandIn(username=args.user, password=args.password, say=lambda text: print(text, file=sys.stderr))
     try:
         if args.action == "authorize":
-            redirect_uri = parse_qs(urlsplit(args.target).query).get("redirect_uri")
+            redirect_uri = args.redirect_uri or parse_qs(urlsplit(args.target).query).get("redirect_uri", [""])[0]
             if not redirect_uri:
-                parser.error("the authorization URL has no redirect_uri")
-            print(browser.authorize(args.target, redirect_uri=redirect_uri[0]))
+                parser.error("the authorization URL has no redirect_uri: give --redirect-uri")
+            print(browser.authorize(args.target, redirect_uri=redirect_uri))
         else:
             browser.approve_device(f"{args.provider_url.rstrip('/')}/o/device/", args.target)
     except StepFailed as failure:

@@ -53,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
     # (empty: this provider's own API, <origin>/api/), and the longest lifetime an admin may give a JWT client.
     "JWT_ACCESS_TOKEN_AUDIENCE": "",
     "JWT_ACCESS_TOKEN_MAX_SECONDS": 3600,
+    # provider.pushed_authorization (RFC 9126): how long a pushed request_uri waits for the browser, and
+    # whether every client must push its authorization requests (each client can also be required to).
+    "PUSHED_AUTHORIZATION_REQUEST_SECONDS": 60,
+    "REQUIRE_PUSHED_AUTHORIZATION_REQUESTS": False,
     # config.database_outage: Retry-After while the database is unreachable, and while it is busy (locks).
     "DATABASE_OUTAGE_RETRY_AFTER_SECONDS": 5,
     "DATABASE_BUSY_RETRY_AFTER_SECONDS": 1,

@@ -36,7 +36,7 @@ from idp.settings import idp_settings
 from provider.responses import protocol_error
 
 # URL names (namespace oauth2_provider, except "login") whose parameters are checked.
-JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info"}
+JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info", "pushed-authorization"}
 API_NAMESPACE = "api"
 PAGE_ENDPOINTS = {"authorize", "rp-initiated-logout"}
 SIGN_IN_PAGES = {"login"}

@@ -6,6 +6,7 @@ from oauthlib.openid import Server as OIDCServer
 
 from provider.authorization_request import check_authorization_parameters
 from provider.jwt_access_tokens import access_token_expires_in
+from provider.pushed_authorization import check_pushed_when_required
 
 
 class Server(OIDCServer):
@@ -15,7 +16,8 @@ class Server(OIDCServer):
     user has already seen the consent page. Removing ``plain`` from the grants makes oauthlib refuse
     it while validating the authorization request, before anything is shown (RFC 9700 §2.1.1). The
     challenge's format, ``prompt`` and ``max_age`` are checked at the same point, the oauthlib way: a
-    ``pre_auth`` validator of each code grant (provider.authorization_request).
+    ``pre_auth`` validator of each code grant (provider.authorization_request), and so is the refusal of a
+    client that must push its requests and did not (provider.pushed_authorization).
 
     A JWT client's tokens live for the lifetime its admin set (provider.jwt_access_tokens): oauthlib asks a
     callable ``token_expires_in`` for each token, DOT passes ACCESS_TOKEN_EXPIRE_SECONDS, the others' lifetime.
@@ -29,3 +31,4 @@ class Server(OIDCServer):
         for grant in (self.auth_grant, self.openid_connect_auth.proxy_target):
             grant._code_challenge_methods = {"S256": grant._code_challenge_methods["S256"]}
             grant.custom_validators.pre_auth.append(check_authorization_parameters)
+            grant.custom_validators.pre_auth.append(check_pushed_when_required)

@@ -15,6 +15,7 @@ from provider.views.device_verification import DeviceConfirmView, DeviceUserCode
 from provider.views.discovery import ConnectDiscoveryInfoView, OAuthServerMetadataView
 from provider.views.introspection import IntrospectTokenView
 from provider.views.logout import RPInitiatedLogoutView
+from provider.views.pushed_authorization import PushedAuthorizationView
 from provider.views.token import RevokeTokenView, TokenView
 from provider.views.userinfo import UserInfoView
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("o/device-authorization/", DeviceAuthorizationView.as_view(), name="device-authorization"),
     path("o/device/", DeviceUserCodeView.as_view(), name="device"),
     path("o/device-confirm/<slug:client_id>/<slug:user_code>", DeviceConfirmView.as_view(), name="device-confirm"),
+    path("o/par/", PushedAuthorizationView.as_view(), name="pushed-authorization"),
     path("o/token/", TokenView.as_view(), name="token"),
     path("o/revoke_token/", RevokeTokenView.as_view(), name="revoke-token"),
     path("o/introspect/", IntrospectTokenView.as_view(), name="introspect"),

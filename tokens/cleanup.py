@@ -13,18 +13,20 @@ from oauth2_provider.models import clear_expired, get_access_token_model, get_gr
 from oauth2_provider.settings import oauth2_settings
 
 from idp.settings import idp_settings
+from provider.pushed_authorization import expired_pushed_requests
 from tokens.models import GrantAuthentication, TokenFamily
 
 log = logging.getLogger(__name__)
 
 
 def expired_tokens_clear() -> dict[str, int]:
-    """Delete expired codes and tokens (DOT), refresh chains past their absolute lifetime, spent families and
-    the sign-in records of codes that are gone."""
+    """Delete expired codes and tokens (DOT), refresh chains past their absolute lifetime, spent families, the
+    sign-in records of codes that are gone and pushed authorization requests no browser can use any more."""
     clear_expired()
     counts = {"refresh tokens past the absolute lifetime": _delete_in_batches(_past_absolute_lifetime())}
     counts["token families with no token left"] = _delete_in_batches(_spent_families())
     counts["sign-in records of codes that are gone"] = _delete_in_batches(_orphaned_grant_authentications())
+    counts["pushed authorization requests used or expired"] = _delete_in_batches(expired_pushed_requests())
     for what, count in counts.items():
         log.info("%s %s deleted", count, what)
     return counts

@@ -316,6 +316,11 @@ IDP = {
     # see a revocation before expiry, and key rotation keeps a retired key published this long.
     "JWT_ACCESS_TOKEN_AUDIENCE": env("JWT_ACCESS_TOKEN_AUDIENCE", default=""),
     "JWT_ACCESS_TOKEN_MAX_SECONDS": env.int("JWT_ACCESS_TOKEN_MAX_SECONDS", default=3600),
+    # Pushed authorization requests (RFC 9126, provider.pushed_authorization): a request_uri must reach the
+    # authorization endpoint within SECONDS of its push (RFC 9126 §2.2: "short-lived", 5 to 600 s in practice).
+    # OAUTH_REQUIRE_PAR makes every client push its requests; an admin can also require it per client.
+    "PUSHED_AUTHORIZATION_REQUEST_SECONDS": env.int("OAUTH_PAR_REQUEST_URI_SECONDS", default=60),
+    "REQUIRE_PUSHED_AUTHORIZATION_REQUESTS": env.bool("OAUTH_REQUIRE_PAR", default=False),
 }
 
 # SIGN-IN LOCKOUT (django-axes)

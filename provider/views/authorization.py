@@ -6,13 +6,14 @@ The consent page's form, the remembered consent model and its services live in t
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import QueryDict
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.views import AuthorizationView
-from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
+from oauthlib.openid.connect.core.exceptions import ConsentRequired, InvalidRequestURI, LoginRequired
 
 from audit.oauth_events import record_consent_decision
 from clients.models import Application
@@ -28,6 +29,14 @@ from provider.authentication import (
 )
 from provider.authorization_request import max_age_seconds
 from provider.authorization_response import with_issuer
+from provider.models import PushedAuthorizationRequest
+from provider.pushed_authorization import (
+    PushedRequestRefused,
+    pushed_request_consume,
+    pushed_request_query,
+    pushed_request_resolve,
+    pushed_request_validation,
+)
 
 
 def remembered_consent_applies(*, application: Application, redirect_uri: str) -> bool:
@@ -65,10 +74,35 @@ class ConsentView(AuthorizationView):
     the client sends ``prompt=consent`` or its identity cannot be verified (remembered_consent_applies);
     with ``prompt=none`` and no remembered consent that applies the answer is ``consent_required``
     (OIDC Core §3.1.2.6).
+
+    Pushed requests (RFC 9126, provider.pushed_authorization): a ``request_uri`` is swapped for the request
+    it names before anything else looks at the request, so every rule above applies to the pushed
+    parameters; the sign-in round trip comes back to the ``request_uri``, and the first code or error sent
+    for it uses it up.
     """
 
     form_class = ConsentForm
     _validated: tuple | None = None
+    # The pushed request this one stands for, and the path it arrived on (client_id and request_uri only).
+    _pushed: PushedAuthorizationRequest | None = None
+    _arrived_as: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if "request_uri" not in request.GET:
+            return super().dispatch(request, *args, **kwargs)
+        query = [(name, value) for name, values in request.GET.lists() for value in values]
+        try:
+            self._pushed = pushed_request_resolve(query=query)
+        except PushedRequestRefused as refusal:
+            # Without the pushed request there is no redirect URI to trust: a page, never a redirect.
+            error = {"error": refusal.error, "description": refusal.description}
+            return self.render_to_response({"error": error}, status=400)
+        self._arrived_as = request.get_full_path()
+        # DOT reads request.GET, oauthlib the request URI (QUERY_STRING): both now hold the pushed request.
+        request.META["QUERY_STRING"] = pushed_request_query(self._pushed)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
+        with pushed_request_validation():
+            return super().dispatch(request, *args, **kwargs)
 
     def validate_authorization_request(self, request):
         """oauthlib's validation of the request, once: DOT's get() and handle_no_permission() ask for it again."""
@@ -111,13 +145,17 @@ class ConsentView(AuthorizationView):
             self._hide_from_dot("prompt", keep=" ".join(sorted(prompt - {"login"})))
         return super().get(request, *args, **kwargs)
 
+    @property
+    def _pushed_id(self) -> int | None:
+        return None if self._pushed is None else self._pushed.pk
+
     def _sign_in(self, *, prompt: set[str], max_age: int | None, next_url: str | None = None):
         """Send the user to the sign-in page and back to this very request, every parameter kept."""
         if "login" in prompt or max_age == 0:
             reauthentication_requested(self.request)
-        return redirect_to_login(
-            next_url or self.request.get_full_path(), resolve_url(self.get_login_url()), self.get_redirect_field_name()
-        )
+        # A pushed request comes back by its request_uri: its parameters never travel through the browser.
+        next_url = next_url or self._arrived_as or self.request.get_full_path()
+        return redirect_to_login(next_url, resolve_url(self.get_login_url()), self.get_redirect_field_name())
 
     def _hide_from_dot(self, name: str, *, keep: str = "") -> None:
         # DOT's view reads these from request.GET; oauthlib reads the request URI, which keeps them.
@@ -139,10 +177,17 @@ class ConsentView(AuthorizationView):
         query = self.request.META.get("QUERY_STRING", "")
         if self.request.method == "GET":
             # Signed into the page with the request: where to come back to, and the max_age the POST checks again.
-            kwargs["context"] = {"query": query, "max_age": max_age_seconds(self.request.GET.get("max_age"))}
+            kwargs["context"] = {
+                "query": query,
+                "max_age": max_age_seconds(self.request.GET.get("max_age")),
+                "pushed": self._pushed_id,
+                "pushed_path": self._arrived_as,
+            }
         else:
-            # oauthlib reads prompt, response_mode... from the URI the form is posted to: it must be the page's.
+            # oauthlib reads prompt, response_mode... from the URI the form is posted to: it must be the page's,
+            # and a page shown for a pushed request is answered through that request_uri only.
             kwargs["posted_query"] = query
+            kwargs["posted_pushed"] = self._pushed_id
         return kwargs
 
     def render_to_response(self, context, **response_kwargs):
@@ -164,7 +209,9 @@ class ConsentView(AuthorizationView):
     def _approve_as_remembered(self, form):
         """Answer as if the user pressed Allow with every requested scope ticked, through the same form."""
         data = {name: value for name, value in form.initial.items() if value is not None}
-        bound = self.get_form_class()(data={**data, "allow": True}, user=self.request.user)
+        bound = self.get_form_class()(
+            data={**data, "allow": True}, user=self.request.user, posted_pushed=self._pushed_id
+        )
         if not bound.is_valid():
             return self.form_invalid(bound)
         self.approved_silently = True
@@ -175,7 +222,8 @@ class ConsentView(AuthorizationView):
         if form.cleaned_data["allow"] and max_age and not signed_in_within(self.request, max_age):
             # OIDC Core §3.1.2.1: the code is issued now, so the sign-in must be recent enough now, not
             # only when the page was shown. Back to the original request once the user has signed in.
-            next_url = f"{reverse('oauth2_provider:authorize')}?{form.signed.get('query', '')}"
+            query = f"{reverse('oauth2_provider:authorize')}?{form.signed.get('query', '')}"
+            next_url = form.signed.get("pushed_path") or query
             return self._sign_in(prompt=set(), max_age=max_age, next_url=next_url)
         approved = form.cleaned_data["scopes"]
         if form.requested_scopes and not approved:
@@ -197,7 +245,17 @@ class ConsentView(AuthorizationView):
             )
         return response
 
+    def create_authorization_response(self, request, scopes, credentials, allow):
+        """DOT's answer to the consent form, once per pushed request: a second approval gets no second code."""
+        if self._pushed is not None and not pushed_request_consume(self._pushed):
+            error = InvalidRequestURI(description="The request_uri was already used.", state=credentials.get("state"))
+            raise OAuthToolkitError(error, redirect_uri=credentials["redirect_uri"])
+        return super().create_authorization_response(request, scopes, credentials, allow)
+
     def redirect(self, redirect_to, application):
+        if self._pushed is not None:
+            # Whatever goes back to the client (a code, an error) ends the pushed request (RFC 9126 §4).
+            pushed_request_consume(self._pushed)
         # RFC 9207 §2: the issuer goes on error responses too (DOT adds it to successful ones only).
         return super().redirect(with_issuer(redirect_to, self.request), application)
 

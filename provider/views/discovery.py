@@ -14,6 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscoveryInfoView
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
+from idp.settings import idp_settings
 from provider.authorization_request import supported_prompt_values
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
@@ -28,6 +29,8 @@ SHARED_ENTRIES = (
     "device_authorization_endpoint",
     "authorization_response_iss_parameter_supported",
     "response_modes_supported",
+    "pushed_authorization_request_endpoint",
+    "require_pushed_authorization_requests",
 )
 
 
@@ -48,6 +51,11 @@ class OAuthServerMetadataView(DOTOAuthServerMetadataView):
         # The code always comes back in the query string (a response_mode=fragment request is answered in
         # the query too), so say so instead of leaving the default of ["query", "fragment"].
         data["response_modes_supported"] = ["query"]
+        # RFC 9126 §5: the PAR endpoint, and whether every client must use it (an admin may also require it of one).
+        data["pushed_authorization_request_endpoint"] = self._get_endpoint_url(
+            request, "pushed-authorization", required=True
+        )
+        data["require_pushed_authorization_requests"] = idp_settings.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS
         return data
 
     def get(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
@@ -62,7 +70,9 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         server_metadata = OAuthServerMetadataView().metadata(request)
         data.update({key: server_metadata[key] for key in SHARED_ENTRIES if key in server_metadata})
         data["id_token_signing_alg_values_supported"] = ["RS256"]
-        # Not implemented, so say so: OIDC Discovery defaults request_uri_parameter_supported to true.
+        # Not implemented, so say so: OIDC Discovery defaults request_uri_parameter_supported to true. That
+        # entry is about request objects a client hosts (OIDC Core §6.2); the request_uri of a pushed request
+        # (RFC 9126) is announced by pushed_authorization_request_endpoint instead.
         data["request_parameter_supported"] = False
         data["request_uri_parameter_supported"] = False
         data["claims_parameter_supported"] = False

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
     ("url_name", "kwargs", "path"),
     [
         ("oauth2_provider:authorize", {}, "/o/authorize/"),
+        ("oauth2_provider:pushed-authorization", {}, "/o/par/"),
         ("oauth2_provider:token", {}, "/o/token/"),
         ("oauth2_provider:revoke-token", {}, "/o/revoke_token/"),
         ("oauth2_provider:introspect", {}, "/o/introspect/"),

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
+from provider.models import PushedAuthorizationRequest
 from tests.factories import AccessTokenFactory
 from tests.flows import obtain_code, tokens_for
 from tests.idp import set_idp
@@ -96,6 +97,7 @@ def test_the_command_logs_what_it_deleted_and_prints_only_the_outcome(capsys, ca
         "0 refresh tokens past the absolute lifetime deleted",
         "0 token families with no token left deleted",
         "0 sign-in records of codes that are gone deleted",
+        "0 pushed authorization requests used or expired deleted",
     ]
     assert capsys.readouterr().out == "Expired tokens cleared.\n"
 
@@ -125,3 +127,26 @@ def test_the_sign_in_records_of_redeemed_and_expired_codes_go_and_live_ones_stay
     call_command("clear_expired_tokens", stdout=StringIO())
 
     assert list(GrantAuthentication.objects.values_list("grant__code", flat=True)) == [live_code]
+
+
+def test_used_and_expired_pushed_authorization_requests_are_deleted_and_live_ones_kept(web_app):
+    now = timezone.now()
+    soon = now + timedelta(seconds=60)
+
+    def pushed(**fields):
+        return PushedAuthorizationRequest.objects.create(
+            reference_checksum=f"{PushedAuthorizationRequest.objects.count():064}",
+            application=web_app,
+            parameters=[],
+            **{"expires": soon, **fields},
+        )
+
+    waiting = pushed()
+    in_progress = pushed(started=now - timedelta(minutes=5), expires=now - timedelta(minutes=4))
+    pushed(used=now)
+    pushed(expires=now - timedelta(seconds=1))
+    pushed(started=now - timedelta(hours=2), expires=now - timedelta(hours=2))
+
+    call_command("clear_expired_tokens")
+
+    assert set(PushedAuthorizationRequest.objects.all()) == {waiting, in_progress}
