@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -158,6 +158,7 @@ class NarratedFlow:
             ("Refresh: a new pair of tokens (the refresh token rotates)", self.refresh),
             ("Revocation (RFC 7009): the API now refuses the access token", self.revocation),
             ("Rotation and reuse detection: the old refresh token is refused", self.refresh_replay),
+            ("Pushed authorization request (RFC 9126): only a request_uri goes through the browser", self.pushed),
             ("Client credentials: the machine client, no user involved", self.client_credentials),
             ("Device authorization grant (RFC 8628): the TV app", self.device_flow),
             ("JWT access token (RFC 9068): verified offline, revoked, refused by the API", self.jwt_access_token),
@@ -372,6 +373,48 @@ class NarratedFlow:
         raise StepFailed("The provider accepted a refresh token it should have refused.")
 
     # 9 ----------------------------------------------------------------------
+    def pushed(self) -> None:
+        endpoint = self.state.metadata.get("pushed_authorization_request_endpoint")
+        if not endpoint:
+            raise StepFailed("Discovery does not name a pushed_authorization_request_endpoint.")
+        verifier = secrets.token_urlsafe(48)
+        url, expected_state = self.web.create_authorization_url(
+            self.state.metadata["authorization_endpoint"], code_verifier=verifier, nonce=secrets.token_urlsafe(16)
+        )
+        parameters = {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+        self.n.say("The client POSTs the same authorization request to the provider, with its secret (HTTP Basic):")
+        response = self.web.post(
+            endpoint, data=parameters, auth=(self.web.client_id, self.web.client_secret), withhold_token=True
+        )
+        self.n.request("POST", endpoint, response)
+        if response.status_code != 201:
+            raise StepFailed(f"The PAR endpoint answered HTTP {response.status_code}: {_json_or_text(response)}")
+        pushed = response.json()
+        self.n.values({"request_uri": pushed["request_uri"], "expires_in": pushed["expires_in"]})
+        browser_url = (
+            f"{self.state.metadata['authorization_endpoint']}?{urlencode({'client_id': self.web.client_id})}"
+            f"&{urlencode({'request_uri': pushed['request_uri']})}"
+        )
+        self.n.say("The browser is sent with client_id and request_uri only (no scope, redirect URI or challenge):")
+        self.n.request("GET", browser_url)
+        callback = self.browser.authorize(browser_url, redirect_uri=self.web.redirect_uri)
+        answer = {key: values[0] for key, values in parse_qs(urlsplit(callback).query).items()}
+        if answer.get("state") != expected_state or "code" not in answer:
+            raise StepFailed(f"The provider answered {answer}.")
+        token = self.web.fetch_token(
+            self.state.metadata["token_endpoint"],
+            grant_type="authorization_code",
+            code=answer["code"],
+            code_verifier=verifier,
+        )
+        self.n.request("POST", self.state.metadata["token_endpoint"], note="code + code_verifier → 200 OK")
+        self._show_token(token)
+        again = self.browser.http.get(browser_url, allow_redirects=False, timeout=TIMEOUT)
+        self.n.request("GET", browser_url, again, "(the same request_uri again)")
+        if again.status_code != 400:
+            raise StepFailed(f"A used request_uri should be refused; the provider answered HTTP {again.status_code}.")
+        self.n.ok("Tokens issued for the pushed request; its request_uri works once.")
+
     def client_credentials(self) -> None:
         endpoint = self.state.metadata["token_endpoint"]
         token = self.machine.fetch_token(endpoint, grant_type="client_credentials")
