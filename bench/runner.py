@@ -27,7 +27,9 @@ BIN = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "bench" / "results"
 WORK = RESULTS / "work"
 PROFILES = ("tuned", "baseline")
-PORTS = {"tuned": 8111, "baseline": 8112, "probe": 8113}
+# Three consecutive ports from BENCH_PORT on (several benchmarks can share a machine this way).
+_PORT = int(os.environ.get("BENCH_PORT", "8111"))
+PORTS = {"tuned": _PORT, "baseline": _PORT + 1, "probe": _PORT + 2}
 SERVER_CORE = 0
 LOAD_CORE = 1
 HOT_TOKENS = 1000  # distinct tokens for the "many tokens" scenario

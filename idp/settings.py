@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_CACHE_POLL_SECONDS": 0.5,
     "TOKEN_CACHE_MAX_AGE_SECONDS": 300.0,
     "TOKEN_CACHE_MAX_ENTRIES": 20000,
+    # token_cache: how long, and how many, checksums of unknown tokens each process remembers refusing.
+    "TOKEN_CACHE_REFUSED_SECONDS": 0.5,
+    "TOKEN_CACHE_REFUSED_MAX_ENTRIES": 10000,
     # provider.jwt_access_tokens: the ``aud`` of a JWT access token requested without an RFC 8707 resource
     # (empty: this provider's own API, <origin>/api/), and the longest lifetime an admin may give a JWT client.
     "JWT_ACCESS_TOKEN_AUDIENCE": "",

@@ -12,6 +12,8 @@ about half as much as DRF itself (see docs/benchmarks.md). Here:
   token) whose token this process has cached is checked on its record (token_cache.records) by
   ``bearer_token_refusal``, the function the validator's ``validate_bearer_token`` itself applies:
   the same checks, without a query, a model instance for the token or an oauthlib request;
+* a token the database did not have a moment ago (token_cache.cache.RefusedTokens) is refused as
+  ``bearer_token_refusal`` refuses a missing token, again without a query or an oauthlib request;
 * a token not cached goes straight to ``validate_bearer_token`` with an oauthlib request holding just
   that header and the absolute URI, which is all that validation reads;
 * a JWT access token (RFC 9068) is first checked on its own (signature, ``typ``, issuer, audience,
@@ -127,6 +129,9 @@ def bearer_request_verify(request: HttpRequest | Request, token: str | None = No
         if cached.user_id is None or user is not None:
             return BearerCheck(True, user, cached)
         # The user row is gone (its deletion, and its tokens', is on its way through the feed).
+    elif access_tokens.is_refused(checksum):
+        # Unknown to the database a moment ago: refused as the validator would, without its set-up.
+        return BearerCheck(False, oauth2_error=bearer_token_refusal(token=None, scopes=(), uri=None))
     headers = {"Authorization": http_request.META["HTTP_AUTHORIZATION"]}
     oauthlib_request = OAuthlibRequest(_absolute_uri(http_request), http_method=http_request.method, headers=headers)
     oauthlib_request.scopes = []

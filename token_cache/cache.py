@@ -21,6 +21,22 @@ Revocation still takes effect in every process, within a bound:
 * Entries are reloaded after ``TOKEN_CACHE_MAX_AGE_SECONDS`` whatever happens: a backstop for what
   no trigger sees (TRUNCATE, a feed row purged while a process slept).
 
+Refusals are cached too, so that an unknown token costs no more than a known one (``RefusedTokens``):
+the checksum of a token the database did not have is remembered for ``TOKEN_CACHE_REFUSED_SECONDS``,
+at most ``TOKEN_CACHE_REFUSED_MAX_ENTRIES`` of them (least recently refused out first), so a flood of
+distinct garbage tokens costs each one query and bounded memory, never more. Why a refusal cannot hide
+a token that exists:
+
+* A token this provider issues is 30 random characters (about 178 bits) or a signed JWT with a fresh
+  ``jti``, and its holder learns it only from a response sent after the transaction that stored it
+  committed. Presenting it *before* it exists means guessing it: a refused checksum cannot become
+  an issued token.
+* A token stored with a value someone chose (the admin, an import, a test) can. The process that
+  saves it forgets that checksum at once (token_cache.receivers); every process forgets all refusals
+  whenever the feed names a changed or deleted token (a value changed by UPDATE); and any other
+  process honours the new row at most ``TOKEN_CACHE_REFUSED_SECONDS`` later: the same bound, by
+  default, as a revocation's.
+
 Works the same on SQLite and PostgreSQL and needs no Redis: the feed is an ordinary table, read with one
 indexed query per process per interval rather than one query per request.
 """
@@ -29,6 +45,7 @@ import logging
 import random
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Generic, TypeVar
@@ -72,6 +89,8 @@ class CacheSettings:
     poll_seconds: float
     max_age_seconds: float
     max_entries: int
+    refused_seconds: float
+    refused_max_entries: int
 
     @classmethod
     def current(cls) -> "CacheSettings":
@@ -80,6 +99,8 @@ class CacheSettings:
             poll_seconds=idp_settings.TOKEN_CACHE_POLL_SECONDS,
             max_age_seconds=idp_settings.TOKEN_CACHE_MAX_AGE_SECONDS,
             max_entries=idp_settings.TOKEN_CACHE_MAX_ENTRIES,
+            refused_seconds=idp_settings.TOKEN_CACHE_REFUSED_SECONDS,
+            refused_max_entries=idp_settings.TOKEN_CACHE_REFUSED_MAX_ENTRIES,
         )
 
 
@@ -148,6 +169,37 @@ class Store(Generic[K, V]):
         self._index.clear()
 
 
+class RefusedTokens:
+    """Checksums of tokens the database did not have, each until its expiry; at most ``max_entries``.
+
+    Size-bounded (the least recently refused go first) and short-lived, so garbage tokens cannot grow
+    memory and a refusal is never kept long. Reads take no lock; writes happen under the cache's lock.
+    About 200 bytes an entry: 10,000 entries are 2 MB.
+    """
+
+    def __init__(self) -> None:
+        self._expiry: OrderedDict[str, float] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+    def __contains__(self, checksum: object) -> bool:
+        expiry = self._expiry.get(checksum)
+        return expiry is not None and time.monotonic() < expiry
+
+    def add(self, checksum: str, seconds: float, max_entries: int) -> None:
+        self._expiry.pop(checksum, None)
+        self._expiry[checksum] = time.monotonic() + seconds
+        while len(self._expiry) > max_entries:
+            self._expiry.popitem(last=False)
+
+    def discard(self, checksum: str) -> None:
+        self._expiry.pop(checksum, None)
+
+    def clear(self) -> None:
+        self._expiry.clear()
+
+
 class TokenCache:
     """This process's bearer tokens (records by checksum), users (by id) and clients (by client_id).
 
@@ -166,6 +218,9 @@ class TokenCache:
             self.tokens: Store[str, BearerToken] = Store()
             self.users: Store[int, Row] = Store()
             self.clients: Store[str, Row] = Store()
+            self.refused = RefusedTokens()
+            # Bumped whenever a refusal is forgotten: a lookup that straddles one does not remember its miss.
+            self._refusal_generation = 0
             self._last_event_id: int | None = None
             self._holes: dict[int, float] = {}
             self._last_poll = -float("inf")
@@ -189,6 +244,14 @@ class TokenCache:
         """A new instance of the client with ``client_id``, if this process has the row."""
         row = self.clients.get(client_id, self.settings.max_age_seconds)
         return None if row is None else row.instance()
+
+    def is_refused(self, checksum: str) -> bool:
+        """Whether the database had no token with sha256 ``checksum`` a moment ago (see ``RefusedTokens``)."""
+        return checksum in self.refused
+
+    def refusal_generation(self) -> int:
+        """A token to pass to ``remember_refusal``: a miss that straddles a new token is not remembered."""
+        return self._refusal_generation
 
     def generation(self) -> int:
         """A token to pass to the ``remember_*`` methods: loads that straddle a change are not remembered."""
@@ -233,6 +296,15 @@ class TokenCache:
                 refs = ((Kind.APPLICATION, application.pk),)
                 self.clients.put(application.client_id, row, refs, self.settings.max_entries)
 
+    def remember_refusal(self, checksum: str, *, generation: int) -> None:
+        """Keep for a short while that the database has no token with sha256 ``checksum``."""
+        settings = self.settings
+        if settings.refused_seconds <= 0:
+            return
+        with self._lock:
+            if generation == self._refusal_generation:
+                self.refused.add(checksum, settings.refused_seconds, settings.refused_max_entries)
+
     # INVALIDATION
     # --------------------------------------------------------------------------
     def drop(self, kind: str, ref: int) -> None:
@@ -241,16 +313,27 @@ class TokenCache:
             self._generation += 1
             self._drop((kind, ref))
 
+    def forget_refusal(self, checksum: str) -> None:
+        """A token with sha256 ``checksum`` was just stored: stop refusing it."""
+        with self._lock:
+            self._refusal_generation += 1
+            self.refused.discard(checksum)
+
     def clear(self) -> None:
         """Forget every entry but keep the position in the feed."""
         with self._lock:
             self._generation += 1
-            for store in (self.tokens, self.users, self.clients):
+            self._refusal_generation += 1
+            for store in (self.tokens, self.users, self.clients, self.refused):
                 store.clear()
 
     def _drop(self, ref: Ref) -> None:
         for store in (self.tokens, self.users, self.clients):
             store.drop(ref)
+        if ref[0] == Kind.TOKEN:
+            # A token changed (its value, perhaps, by UPDATE) or went: refusals are cheap to rebuild.
+            self._refusal_generation += 1
+            self.refused.clear()
 
     # THE FEED
     # --------------------------------------------------------------------------

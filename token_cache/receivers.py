@@ -25,8 +25,11 @@ def access_token_deleted(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=oauth2_settings.ACCESS_TOKEN_MODEL, dispatch_uid="token_cache.access_token_saved")
 def access_token_saved(sender, instance, created: bool, **kwargs) -> None:
-    # A new token cannot be cached yet; a changed one (scope, expiry, value) may be.
-    if not created:
+    # A new token cannot be cached yet, but its value may have been refused (one chosen by an admin, say,
+    # and presented before it existed); a changed one (scope, expiry, value) may be cached.
+    if created:
+        access_tokens.forget_refusal(instance.token_checksum)
+    else:
         access_tokens.drop(Kind.TOKEN, instance.pk)
 
 

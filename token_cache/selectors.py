@@ -40,11 +40,16 @@ def bearer_token_presented(*, raw_token: str) -> PresentedToken | None:
                 return PresentedToken(token, user, client)
             # A row gone that the record still names: its deletion is on its way through the feed.
             return None
+        if access_tokens.is_refused(checksum):
+            return None  # not in the database a moment ago (token_cache.cache.RefusedTokens)
     generation = access_tokens.generation()
+    refusal_generation = access_tokens.refusal_generation()
     model = get_access_token_model()
     db = router.db_for_read(model)
     loaded = model.objects.using(db).select_related("application", "user").filter(token_checksum=checksum).first()
     if loaded is None:
+        if enabled:
+            access_tokens.remember_refusal(checksum, generation=refusal_generation)
         return None
     # Switched off, the cache keeps nothing: the record is made for this request alone.
     token = access_tokens.remember_token(loaded, db=db, generation=generation) if enabled else BearerToken.of(loaded)

@@ -310,6 +310,12 @@ IDP = {
     "TOKEN_CACHE_POLL_SECONDS": env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5),
     "TOKEN_CACHE_MAX_AGE_SECONDS": env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=300.0),
     "TOKEN_CACHE_MAX_ENTRIES": env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000),
+    # An unknown bearer token is remembered (as its checksum) for REFUSED_SECONDS, at most REFUSED_MAX_ENTRIES
+    # of them per process, so repeating a garbage token costs no query. Keep it no longer than the poll
+    # interval: a token stored later with a chosen value is then honoured within the same bound as a
+    # revocation (random tokens cannot be presented before they are issued; token_cache.cache).
+    "TOKEN_CACHE_REFUSED_SECONDS": env.float("TOKEN_CACHE_REFUSED_SECONDS", default=0.5),
+    "TOKEN_CACHE_REFUSED_MAX_ENTRIES": env.int("TOKEN_CACHE_REFUSED_MAX_ENTRIES", default=10000),
     # JWT access tokens (RFC 9068, provider.jwt_access_tokens) for the clients an admin switched to them. A
     # token requested without an RFC 8707 ``resource`` is for this audience; empty: this provider's own API
     # (<origin>/api/). MAX bounds the lifetime an admin may give such a client: offline verifiers cannot

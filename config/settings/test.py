@@ -45,6 +45,9 @@ IDP = {
     # read the token cache's invalidation feed on every request (production: every 0.5 s). The
     # multi-process propagation test starts app servers with production's interval through the environment.
     "TOKEN_CACHE_POLL_SECONDS": env.float("TOKEN_CACHE_POLL_SECONDS", default=0.0),
+    # For the same reason (a token given a refused value by QuerySet.update), no refusal is remembered;
+    # the tests of the refusal cache switch it on.
+    "TOKEN_CACHE_REFUSED_SECONDS": env.float("TOKEN_CACHE_REFUSED_SECONDS", default=0.0),
 }
 
 OAUTH2_PROVIDER = {

@@ -93,3 +93,14 @@ def test_an_unknown_token_costs_one_query_and_is_refused(client, feed_read, djan
 
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
+
+
+def test_an_unknown_token_presented_again_costs_no_query(client, feed_read, settings, django_assert_num_queries):
+    set_idp(settings, TOKEN_CACHE_REFUSED_SECONDS=60.0)
+    client.get(reverse("api:me"), HTTP_AUTHORIZATION="Bearer never-issued-token-0123456789")
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("api:me"), HTTP_AUTHORIZATION="Bearer never-issued-token-0123456789")
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_token"
