@@ -48,6 +48,9 @@ IDP = {
     # For the same reason (a token given a refused value by QuerySet.update), no refusal is remembered;
     # the tests of the refusal cache switch it on.
     "TOKEN_CACHE_REFUSED_SECONDS": env.float("TOKEN_CACHE_REFUSED_SECONDS", default=0.0),
+    # No listener thread in the test process (it reads the feed every request anyway, and a thread holding its
+    # own connection would outlive each test's database); the app servers some tests start turn it on.
+    "TOKEN_CACHE_LISTEN": env.bool("TOKEN_CACHE_LISTEN", default=False),
 }
 
 OAUTH2_PROVIDER = {
