@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mfa.models import GroupMfaRequirement, Passkey, RecoveryCode  # noqa: F401 (the app's models)
 from audit.models import SIGN_IN_LOCKOUT_LIMITS, AuditEvent, AuditEventQuerySet
 
 
@@ -15,6 +16,11 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), blank=True)
     email_verified = models.BooleanField(
         _("email verified"), default=False, help_text=_("Whether the address was confirmed; released as a claim.")
+    )
+    mfa_required = models.BooleanField(
+        _("requires a second factor"),
+        default=False,
+        help_text=_("Sign-in asks for a second factor; without one the user must enrol one first (accounts.mfa)."),
     )
 
     class Meta(AbstractUser.Meta):

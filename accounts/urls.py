@@ -1,7 +1,7 @@
 """Sign-in, sign-out and password pages (reset by e-mail too), e-mail verification, and the user's authorized apps."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accounts import password_reset
 from accounts.sign_in import SignInView
@@ -31,5 +31,6 @@ urlpatterns = [
     path("email/verify/done/", EmailVerifiedView.as_view(), name="email-verified"),
     path("email/verify/<str:token>/", EmailVerifyView.as_view(), name="email-verify"),
     path("apps/", AuthorizedAppsView.as_view(), name="authorized-apps"),
+    path("", include("accounts.mfa.urls")),
     path("apps/<int:pk>/revoke/", AuthorizedAppRevokeView.as_view(), name="authorized-app-revoke"),
 ]

@@ -81,6 +81,7 @@ class ApplicationAdminForm(forms.ModelForm):
             "jwt_access_token_lifetime",
             "skip_authorization",
             "require_pushed_authorization_requests",
+            "require_mfa",
             "is_active",
             "user",
         )
@@ -174,7 +175,15 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
             (_("Tokens"), {"fields": ["algorithm", "access_token_format", "jwt_access_token_lifetime"]}),
             (
                 _("Trust and status"),
-                {"fields": ["skip_authorization", "require_pushed_authorization_requests", "is_active", "user"]},
+                {
+                    "fields": [
+                        "skip_authorization",
+                        "require_pushed_authorization_requests",
+                        "require_mfa",
+                        "is_active",
+                        "user",
+                    ]
+                },
             ),
             *added,
         ]

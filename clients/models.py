@@ -98,6 +98,14 @@ class Application(AbstractApplication):
         ),
     )
 
+    require_mfa = models.BooleanField(
+        _("require a second factor"),
+        default=False,
+        help_text=_(
+            "Users must have signed in with a second factor (a code or a passkey) before this client gets a code: "
+            "those signed in with a password alone are asked for one, those without one must enrol one first."
+        ),
+    )
     require_pushed_authorization_requests = models.BooleanField(
         _("require pushed authorization requests"),
         default=False,

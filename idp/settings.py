@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_IP": 30,
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+    # accounts.mfa.throttling: wrong second-factor codes per user / IP within the window.
+    "MFA_MAX_FAILURES_PER_USER": 5,
+    "MFA_MAX_FAILURES_PER_IP": 30,
+    "MFA_FAILURE_WINDOW_SECONDS": 900,
     # accounts.mail_limits: reset and verification mails per recipient address / IP within the window.
     "ACCOUNT_MAIL_MAX_PER_ADDRESS": 3,
     "ACCOUNT_MAIL_MAX_PER_IP": 20,

@@ -13,7 +13,7 @@ moment that user signed in (provider.authentication) travels the same way, to be
 from django.http import HttpRequest
 from oauth2_provider import oauth2_backends
 
-from provider.authentication import session_auth_time
+from provider.authentication import session_amr, session_auth_time
 
 
 class OAuthLibCore(oauth2_backends.OAuthLibCore):
@@ -24,5 +24,6 @@ class OAuthLibCore(oauth2_backends.OAuthLibCore):
 
     def create_authorization_response(self, request: HttpRequest, scopes, credentials: dict, allow: bool):
         # Read by the validator's _create_authorization_code as request.auth_time, beside DOT's request.user.
-        credentials = {**credentials, "auth_time": session_auth_time(request)}
+        # And how (RFC 8176 amr), read as request.amr.
+        credentials = {**credentials, "auth_time": session_auth_time(request), "amr": session_amr(request)}
         return super().create_authorization_response(request, scopes, credentials, allow)

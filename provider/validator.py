@@ -38,6 +38,7 @@ from oauthlib.oauth2.rfc6749 import utils
 from audit.oauth_events import record_refresh_reuse, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
+from provider.acr import acr_for
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.id_token_keys import retired_signing_key, unverified_kid
 from provider.jwt_access_tokens import absolute_request_uri, jwt_access_token_refusal, looks_like_jwt
@@ -47,7 +48,7 @@ from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.records import bearer_token_refusal
 from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
-from tokens.auth_time import grant_auth_time, grant_authentication_record
+from tokens.auth_time import grant_amr, grant_auth_time, grant_authentication_record
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
@@ -194,6 +195,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
         request_state(request).auth_time = grant_auth_time(grant=grant)
+        request_state(request).amr = grant_amr(grant=grant)
         if grant.nonce:
             request.nonce = grant.nonce
         if grant.claims:
@@ -220,7 +222,9 @@ class OAuth2Validator(DOTOAuth2Validator):
     def _create_authorization_code(self, request: Request, code, expires=None):
         """DOT's Grant, with the moment its user signed in beside it (tokens.models.GrantAuthentication)."""
         grant = super()._create_authorization_code(request, code, expires)
-        grant_authentication_record(grant=grant, auth_time=getattr(request, "auth_time", None))
+        grant_authentication_record(
+            grant=grant, auth_time=getattr(request, "auth_time", None), amr=getattr(request, "amr", None)
+        )
         return grant
 
     def invalidate_authorization_code(self, client_id, code, request: Request, *args, **kwargs) -> None:
@@ -266,6 +270,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.user = rt.user
         # OIDC Core §12.2: a refreshed ID token names the original sign-in, read with the token (tokens.selectors).
         request_state(request).auth_time = rt.family_auth_time
+        request_state(request).amr = rt.family_amr
         # The raw token, as DOT keeps it: hashed storage leaves rt.token blank.
         request.refresh_token = refresh_token
         request.refresh_token_instance = rt
@@ -380,6 +385,11 @@ class OAuth2Validator(DOTOAuth2Validator):
         auth_time = request_state(request).auth_time
         if auth_time is not None:
             claims["auth_time"] = int(auth_time.timestamp())
+        # OIDC Core §2 acr and amr (RFC 8176): how the sign-in behind the code was made (provider.acr).
+        amr = request_state(request).amr
+        if amr:
+            claims["amr"] = list(amr)
+            claims["acr"] = acr_for(amr)
         return claims, expiration_time
 
     def finalize_id_token(self, id_token, token, token_handler, request: Request) -> str:

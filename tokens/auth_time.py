@@ -12,10 +12,10 @@ from oauth2_provider.models import AbstractGrant
 from tokens.models import GrantAuthentication
 
 
-def grant_authentication_record(*, grant: AbstractGrant, auth_time: datetime | None) -> None:
-    """Remember when the user behind ``grant`` signed in (nothing when that is not known)."""
+def grant_authentication_record(*, grant: AbstractGrant, auth_time: datetime | None, amr: list[str] | None = None) -> None:
+    """Remember when and how the user behind ``grant`` signed in (nothing when that is not known)."""
     if auth_time is not None:
-        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time)
+        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time, amr=list(amr or []))
 
 
 def grant_auth_time(*, grant: AbstractGrant) -> datetime | None:
@@ -24,3 +24,11 @@ def grant_auth_time(*, grant: AbstractGrant) -> datetime | None:
         return grant.authentication.auth_time
     except GrantAuthentication.DoesNotExist:
         return None
+
+
+def grant_amr(*, grant: AbstractGrant) -> list[str]:
+    """How the user behind ``grant`` signed in (RFC 8176 values; empty when not recorded)."""
+    try:
+        return list(grant.authentication.amr or [])
+    except GrantAuthentication.DoesNotExist:
+        return []

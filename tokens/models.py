@@ -44,6 +44,8 @@ class TokenFamily(models.Model):
     # The sign-in behind the grant, for every ID token of the chain: a refreshed one keeps the original
     # auth_time (OIDC Core §12.2). Empty for chains started before it was recorded, and for other grants.
     auth_time = models.DateTimeField(_("user signed in at"), null=True, blank=True)
+    # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID tokens' amr and acr.
+    amr = models.JSONField(_("authentication methods"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("token family")
@@ -72,6 +74,8 @@ class GrantAuthentication(models.Model):
         verbose_name=_("authorization code"),
     )
     auth_time = models.DateTimeField(_("user signed in at"))
+    # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID token's amr and acr.
+    amr = models.JSONField(_("authentication methods"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("authorization code sign-in")

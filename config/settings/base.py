@@ -91,6 +91,9 @@ THIRD_PARTY_APPS = [
     "oauth2_provider",
     "pgtrigger",
     "axes",
+    # Second factors (accounts.mfa): django-otp's TOTP device model; passkeys and recovery codes are ours.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -125,6 +128,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Second factors (accounts.mfa, docs/mfa.md): the issuer authenticator apps show beside the account name,
+# and the TOTP device's back-off (each wrong code doubles the wait: 1 s, 2 s, 4 s...).
+# https://django-otp-official.readthedocs.io/en/stable/overview.html#settings
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
 # django-axes' backend first, so every authenticate() call (login page, admin, password grant) is refused
 # while the account name or the address is locked out (SIGN-IN LOCKOUT below); then Django's ModelBackend.
 AUTHENTICATION_BACKENDS = [
@@ -274,6 +282,12 @@ IDP = {
     # accounts.mail_limits: reset and verification e-mails each, per recipient address (existing or not)
     # and per IP. The request that reaches MAX is still sent; later ones are refused until WINDOW seconds
     # after it. Three per address leaves room for a lost mail; 0 disables a limit.
+    # accounts.mfa: wrong second-factor codes (TOTP or recovery) per user and per IP within the window;
+    # the code that reaches MAX is refused and so are all codes for that user until WINDOW seconds after it.
+    # On top of django-otp's own per-device back-off. Six digits: 5 guesses per 15 min is a 1 in 200000 chance.
+    "MFA_MAX_FAILURES_PER_USER": env.int("MFA_MAX_FAILURES_PER_USER", default=5),
+    "MFA_MAX_FAILURES_PER_IP": env.int("MFA_MAX_FAILURES_PER_IP", default=30),
+    "MFA_FAILURE_WINDOW_SECONDS": env.int("MFA_FAILURE_WINDOW_SECONDS", default=900),
     "ACCOUNT_MAIL_MAX_PER_ADDRESS": env.int("ACCOUNT_MAIL_MAX_PER_ADDRESS", default=3),
     "ACCOUNT_MAIL_MAX_PER_IP": env.int("ACCOUNT_MAIL_MAX_PER_IP", default=20),
     "ACCOUNT_MAIL_WINDOW_SECONDS": env.int("ACCOUNT_MAIL_WINDOW_SECONDS", default=900),

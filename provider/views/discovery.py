@@ -15,6 +15,7 @@ from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscover
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
 from idp.settings import idp_settings
+from provider.acr import ACR_VALUES_SUPPORTED
 from provider.authorization_request import supported_prompt_values
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
@@ -79,4 +80,7 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         # Exactly the values honoured (provider.authorization_request): none, login, consent (the page
         # despite remembered consent); select_account is answered account_selection_required.
         data["prompt_values_supported"] = supported_prompt_values()
+        # provider.acr: what acr_values may ask for, and the ID token's acr and amr.
+        data["acr_values_supported"] = ACR_VALUES_SUPPORTED
+        data["claims_supported"] = sorted({*data.get("claims_supported", []), "acr", "amr", "auth_time"})
         return _json_response(data)
