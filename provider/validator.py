@@ -51,6 +51,7 @@ from tokens.auth_time import grant_auth_time, grant_authentication_record
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
+from tokens.resources import token_request_resources_check
 from tokens.rotation import refresh_token_retire
 from tokens.selectors import live_token_type, refresh_token_presented
 from tokens.services import token_family_revoke, token_revoke
@@ -297,9 +298,11 @@ class OAuth2Validator(DOTOAuth2Validator):
     def _check_and_set_request_resource(self, request: Request) -> None:
         # Once per request: save_bearer_token runs it before the claim; DOT's second run inside the save
         # would look the code up again, find it deleted and drop its resources.
+        # DOT's method reads the Grant again for its resources; ours is given the row validate_code read.
         state = request_state(request)
         if not state.resource_checked:
-            super()._check_and_set_request_resource(request)
+            grant = self._client_grant(request.code, request.client, request) if request.code else None
+            token_request_resources_check(request=request, grant=grant, validate_uris=self._validate_resource_uris)
             state.resource_checked = True
 
     def _save_bearer_token(self, token, request: Request, *args, **kwargs) -> None:
