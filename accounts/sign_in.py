@@ -15,11 +15,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.utils.translation import ngettext
-
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 
 from accounts.mfa.policy import user_has_second_factor, user_must_use_second_factor
 from accounts.mfa.sign_in import sign_in_pending
@@ -30,6 +29,7 @@ from provider.authentication import (
     restore_pending_reauthentications,
     session_authenticated,
 )
+from provider.authorization_request import login_hint
 
 
 def throttled_message(seconds: int) -> str:
@@ -84,6 +84,13 @@ class SignInView(auth_views.LoginView):
 
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = False
+
+    def get_initial(self) -> dict[str, Any]:
+        # OIDC Core §3.1.2.1 login_hint: the authorization request this page returns to may name the account.
+        initial = super().get_initial()
+        if self.request.method == "GET" and (hint := login_hint(self.request)):
+            initial["username"] = hint
+        return initial
 
     def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
         user = form.get_user()

@@ -13,7 +13,7 @@ used PAPE multi-factor URI, kept as an alias); discovery lists them in ``acr_val
 ``claims`` parameter is not supported: discovery says so.)
 """
 
-ACR_PASSWORD = "urn:idp:acr:pwd"
+ACR_PASSWORD = "urn:idp:acr:pwd"  # noqa: S105 (a name, not a secret)
 ACR_MFA = "urn:idp:acr:mfa"
 # OpenID PAPE's multi-factor policy: what several providers and client libraries send for "MFA, please".
 ACR_PAPE_MFA = "http://schemas.openid.net/pape/policies/2007/06/multi-factor"
@@ -21,7 +21,7 @@ ACR_VALUES_SUPPORTED = [ACR_PASSWORD, ACR_MFA, ACR_PAPE_MFA]
 MFA_ACRS = frozenset({ACR_MFA, ACR_PAPE_MFA})
 
 # RFC 8176 §2 values used here.
-AMR_PASSWORD = "pwd"
+AMR_PASSWORD = "pwd"  # noqa: S105 (a name, not a secret)
 AMR_OTP = "otp"
 AMR_HARDWARE_KEY = "hwk"
 AMR_USER_PRESENCE = "user"

@@ -37,6 +37,8 @@ class TokenRequestState:
     auth_time: datetime | None = None
     # How that user signed in (RFC 8176 amr values, provider.acr): the ID token's amr and acr.
     amr: list[str] | None = None
+    # The sign-in session behind the code or refresh token: the ID token's sid (accounts.sessions), "" if unknown.
+    sid: str = ""
     # tokens.issuance deleted the code inside the save: oauthlib's later invalidation has nothing to do.
     code_consumed: bool = False
     # sha256 of the code's PKCE challenge, kept on the token family for replay checks (tokens.replay).

@@ -46,6 +46,9 @@ class TokenFamily(models.Model):
     auth_time = models.DateTimeField(_("user signed in at"), null=True, blank=True)
     # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID tokens' amr and acr.
     amr = models.JSONField(_("authentication methods"), default=list, blank=True)
+    # The sign-in session behind the grant (accounts.sessions): every ID token of the chain names it as
+    # ``sid``, and back-channel logout finds the clients to tell when that session ends.
+    sid = models.CharField(_("session id (sid)"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("token family")
@@ -76,6 +79,7 @@ class GrantAuthentication(models.Model):
     auth_time = models.DateTimeField(_("user signed in at"))
     # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID token's amr and acr.
     amr = models.JSONField(_("authentication methods"), default=list, blank=True)
+    sid = models.CharField(_("session id (sid)"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("authorization code sign-in")

@@ -1,1 +1,1 @@
-"""Second factors: TOTP (django-otp's device), recovery codes and passkeys, the sign-in step that asks for one, and policy."""
+"""Second factors: TOTP (django-otp's device), recovery codes, passkeys, the sign-in step asking for one, policy."""

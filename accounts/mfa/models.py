@@ -1,4 +1,4 @@
-"""What a user enrolled as a second factor beyond django-otp's TOTP device: recovery codes and passkeys; MFA per group."""
+"""Second factors beyond django-otp's TOTP device (recovery codes, passkeys), and MFA required per group."""
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -12,7 +12,7 @@ class RecoveryCodeQuerySet(models.QuerySet):
 
 
 class RecoveryCode(models.Model):
-    """One single-use recovery code, stored as its SHA-256 digest (the code has 80 random bits: no slow hash needed)."""
+    """One single-use recovery code, stored as its SHA-256 digest (80 random bits: no slow hash needed)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("user")
@@ -33,7 +33,7 @@ class RecoveryCode(models.Model):
 
 
 class Passkey(models.Model):
-    """A WebAuthn credential (a passkey or a security key) registered by a user: second factor or passwordless sign-in."""
+    """A WebAuthn credential (a passkey or a security key) registered by a user: second factor or passwordless."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys", verbose_name=_("user")

@@ -50,7 +50,7 @@ def _code(request) -> str:
 
 @method_decorator(never_cache, name="dispatch")
 class SecondFactorView(View):
-    """The sign-in's second step (and step-up): a TOTP code, a recovery code or a passkey; throttled per user and IP."""
+    """The sign-in's second step (and step-up): a TOTP or recovery code, or a passkey; throttled."""
 
     template_name = "accounts/mfa/verify.html"
 
@@ -81,7 +81,8 @@ class SecondFactorView(View):
         if not looks_like_totp(code):
             left = recovery_codes_left(user=user)
             messages.warning(
-                request, _("You used a recovery code; %(left)d are left. Make new ones if few remain.") % {"left": left}
+                request,
+                _("You used a recovery code; %(left)d are left. Make new ones if few remain.") % {"left": left},
             )
         return redirect(_next_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
 
@@ -131,7 +132,9 @@ class TotpSetupView(LoginRequiredMixin, View):
             return self._page(request, device, error=retry_message(wait), status=429)
         if not totp_enrolment_confirm(user=user, device=device, code=_code(request)):
             mfa_code_failed(request=request, user=user)
-            return self._page(request, device, error=_("That code is not right. Check the app and try again."), status=400)
+            return self._page(
+                request, device, error=_("That code is not right. Check the app and try again."), status=400
+            )
         mfa_code_accepted(user=user)
         # Proving the new factor with its first code is a second factor for this session too.
         second_factor_passed(request, user=user, methods=[AMR_OTP])

@@ -16,7 +16,7 @@ from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetad
 
 from idp.settings import idp_settings
 from provider.acr import ACR_VALUES_SUPPORTED
-from provider.authorization_request import supported_prompt_values
+from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
 INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
@@ -83,4 +83,6 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         # provider.acr: what acr_values may ask for, and the ID token's acr and amr.
         data["acr_values_supported"] = ACR_VALUES_SUPPORTED
         data["claims_supported"] = sorted({*data.get("claims_supported", []), "acr", "amr", "auth_time"})
+        # Every OIDC Core display value is accepted (one responsive page serves them all); others are refused.
+        data["display_values_supported"] = list(DISPLAY_VALUES)
         return _json_response(data)
