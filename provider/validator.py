@@ -47,7 +47,7 @@ from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.records import bearer_token_refusal
 from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
-from tokens.auth_time import grant_auth_time, grant_authentication_record
+from tokens.auth_time import grant_auth_time, grant_authentication_record, grant_sid
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
@@ -195,6 +195,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
         request_state(request).auth_time = grant_auth_time(grant=grant)
+        request_state(request).sid = grant_sid(grant=grant)
         if grant.nonce:
             request.nonce = grant.nonce
         if grant.claims:
@@ -221,7 +222,9 @@ class OAuth2Validator(DOTOAuth2Validator):
     def _create_authorization_code(self, request: Request, code, expires=None):
         """DOT's Grant, with the moment its user signed in beside it (tokens.models.GrantAuthentication)."""
         grant = super()._create_authorization_code(request, code, expires)
-        grant_authentication_record(grant=grant, auth_time=getattr(request, "auth_time", None))
+        grant_authentication_record(
+            grant=grant, auth_time=getattr(request, "auth_time", None), sid=getattr(request, "sid", None)
+        )
         return grant
 
     def invalidate_authorization_code(self, client_id, code, request: Request, *args, **kwargs) -> None:
@@ -267,6 +270,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.user = rt.user
         # OIDC Core §12.2: a refreshed ID token names the original sign-in, read with the token (tokens.selectors).
         request_state(request).auth_time = rt.family_auth_time
+        request_state(request).sid = rt.family_sid or ""
         # The raw token, as DOT keeps it: hashed storage leaves rt.token blank.
         request.refresh_token = refresh_token
         request.refresh_token_instance = rt
@@ -383,6 +387,9 @@ class OAuth2Validator(DOTOAuth2Validator):
         auth_time = request_state(request).auth_time
         if auth_time is not None:
             claims["auth_time"] = int(auth_time.timestamp())
+        # OIDC Front-Channel Logout 1.0 §3 / Back-Channel Logout 1.0 §2.4: the session the ID token belongs to.
+        if request_state(request).sid:
+            claims["sid"] = request_state(request).sid
         return claims, expiration_time
 
     def finalize_id_token(self, id_token, token, token_handler, request: Request) -> str:
