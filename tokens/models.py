@@ -44,6 +44,10 @@ class TokenFamily(models.Model):
     # The sign-in behind the grant, for every ID token of the chain: a refreshed one keeps the original
     # auth_time (OIDC Core §12.2). Empty for chains started before it was recorded, and for other grants.
     auth_time = models.DateTimeField(_("user signed in at"), null=True, blank=True)
+    # The scope the grant first issued. RFC 6749 §6: a refresh may ask for less, and a later refresh for
+    # anything up to this again, never more. DOT compares with the previous access token instead, so one
+    # narrowing refresh lost the rest for good. Empty for chains started before it was recorded.
+    scope = models.TextField(_("scope originally granted"), blank=True)
 
     class Meta:
         verbose_name = _("token family")
