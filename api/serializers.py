@@ -8,17 +8,21 @@ from accounts.models import User
 from api.models import Note
 
 
-class MeSerializer(serializers.ModelSerializer):
-    """The token owner's own profile; the email address only when the token carries the ``email`` scope."""
+class MeSerializer(serializers.Serializer):
+    """The token owner's own profile; the email address only when the token carries the ``email`` scope.
 
+    A plain Serializer declaring the fields a ModelSerializer of ``User`` would build, read only: a
+    ModelSerializer introspects the model and deep-copies its fields for every instance it serializes,
+    which cost more than the rest of ``GET /api/me/`` together (docs/benchmarks.md, profile).
+    """
+
+    id = serializers.BigIntegerField(label="ID", read_only=True)
+    username = serializers.CharField(read_only=True, help_text=User._meta.get_field("username").help_text)
     name = serializers.CharField(source="display_name", read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
     email = serializers.SerializerMethodField(help_text="Null unless the token carries the `email` scope.")
     email_verified = serializers.SerializerMethodField(help_text="Null unless the token carries the `email` scope.")
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "name", "first_name", "last_name", "email", "email_verified"]
-        read_only_fields = ["id", "username", "first_name", "last_name"]
 
     def _releases_email(self) -> bool:
         # The same rule as the OIDC claims: the address is released by the email scope, not by profile.

@@ -20,7 +20,11 @@ import time
 
 from bench import runner
 
-SCENARIOS = ("drf", "protected", "protected_jwt", "client_credentials", "introspect", "django")
+SCENARIOS = (
+    *("drf", "protected", "protected_jwt", "me", "invalid", "client_credentials", "introspect", "django"),
+    *("code", "refresh"),  # single-use: each request consumes a code or refresh token minted beforehand
+)
+POOLED = ("code", "refresh")
 
 
 def _environ(method: str, path: str, headers: dict, body: bytes = b"") -> dict:
@@ -43,8 +47,22 @@ def _environ(method: str, path: str, headers: dict, body: bytes = b"") -> dict:
     return environ
 
 
-def _requests(data: runner.ProfileData) -> dict:
+def _pooled(data: runner.ProfileData, pool: str, count: int):
+    """A function answering a new single-use token request each call, from ``count`` minted ones."""
+    runner.refill("tuned", data, pool, count)
+    bodies = iter(data.pools[pool].bodies)
+    return lambda: _environ("POST", "/o/token/", {"HTTP_AUTHORIZATION": data.basic_web}, next(bodies).encode())
+
+
+def _requests(data: runner.ProfileData, pool_size: int) -> dict:
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {data.hot_token}"}
     return {
+        "me": lambda: _environ("GET", "/api/me/", bearer),
+        "invalid": lambda: _environ(
+            "GET", "/bench/protected/", {"HTTP_AUTHORIZATION": f"Bearer {runner.INVALID_TOKEN}"}
+        ),
+        "code": _pooled(data, "code", pool_size),
+        "refresh": _pooled(data, "refresh", pool_size),
         "django": lambda: _environ("GET", "/bench/django/", {}),
         "drf": lambda: _environ("GET", "/bench/drf/", {}),
         "protected": lambda: _environ("GET", "/bench/protected/", {"HTTP_AUTHORIZATION": f"Bearer {data.hot_token}"}),
@@ -73,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per scenario per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top 30 functions per scenario")
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="print pyinstrument's call tree per scenario (where time goes)"
+    )
     args = parser.parse_args(argv)
     names = args.scenarios.split(",")
     unknown = set(names) - set(SCENARIOS)
@@ -85,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     runner.WORK.mkdir(parents=True, exist_ok=True)
-    requests = _requests(runner.seed("tuned"))
+    profiled = args.requests if (args.profile or args.pyinstrument) else 0
+    requests = _requests(runner.seed("tuned"), 200 + args.rounds * args.requests + profiled)
     from config.wsgi import application as app  # what the servers load, start-up work included
 
     statuses: dict[str, set] = {name: set() for name in names}
@@ -120,6 +142,17 @@ def main(argv: list[str] | None = None) -> int:
             profiler.disable()
             print(f"\n== {name}")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        for name in names:
+            profiler = Profiler(interval=0.0001)
+            profiler.start()
+            for _ in range(args.requests):
+                serve(name)
+            profiler.stop()
+            print(f"\n== {name}")
+            print(profiler.output_text(unicode=True, show_all=False, time="percent_of_total"))
     return 0
 
 

@@ -29,12 +29,13 @@ WORK = RESULTS / "work"
 PROFILES = ("tuned", "baseline")
 # Three consecutive ports from BENCH_PORT on (several benchmarks can share a machine this way).
 _PORT = int(os.environ.get("BENCH_PORT", "8111"))
-PORTS = {"tuned": _PORT, "baseline": _PORT + 1, "probe": _PORT + 2}
+PORTS = {"tuned": _PORT, "baseline": _PORT + 1, "probe": _PORT + 2, "throttled": _PORT + 3}
 SERVER_CORE = 0
 LOAD_CORE = 1
 HOT_TOKENS = 1000  # distinct tokens for the "many tokens" scenario
 SLOW_RATE = 10.0  # req/s under which a run uses one connection for at least SLOW_SECONDS
 SLOW_SECONDS = 10.0
+INVALID_TOKEN = "this-token-was-never-issued-by-anyone-0123456789"  # nobody has it
 
 
 @dataclass
@@ -48,6 +49,9 @@ class Scenario:
     pool: str | None = None
     expect: int = 200  # the status every response should have; anything else counts as an error
     reference: bool = False  # a bench-only view, the same code in both profiles: its tuned/base is noise
+    # A server other than the profile's own, for the tuned profile only (no baseline run): "throttled" is the
+    # tuned provider with the API's throttles counting every call (config/settings/bench.py).
+    server: str = ""
 
 
 SCENARIOS = [
@@ -57,6 +61,7 @@ SCENARIOS = [
     Scenario("protected_jwt", "protected GET, JWT access token", "/bench/protected/", "get.lua"),
     Scenario("protected_many", f"protected GET, {HOT_TOKENS} tokens", "/bench/protected/", "bearer_rotate.lua"),
     Scenario("me", "GET /api/me/ (profile fields)", "/api/me/", "get.lua"),
+    Scenario("me_throttled", "GET /api/me/, throttles counting", "/api/me/", "get.lua", server="throttled"),
     Scenario("invalid", "protected GET, invalid token (401)", "/bench/protected/", "get.lua", expect=401),
     Scenario("client_credentials", "client credentials", "/o/token/", "post_form.lua"),
     Scenario("code", "authorization code + PKCE", "/o/token/", "post_once.lua", pool="code"),
@@ -363,12 +368,12 @@ def redis_pid(url: str) -> int | None:
 
 
 def wrk_args(scenario: Scenario, data: ProfileData) -> list[str]:
-    if scenario.key in ("protected", "me"):
+    if scenario.key in ("protected", "me", "me_throttled"):
         return [f"Bearer {data.hot_token}"]
     if scenario.key == "protected_jwt":
         return [f"Bearer {data.hot_jwt}"]
     if scenario.key == "invalid":
-        return ["Bearer this-token-was-never-issued-by-anyone-0123456789"]
+        return [f"Bearer {INVALID_TOKEN}"]
     if scenario.key == "protected_many":
         return [str(data.tokens_file)]
     if scenario.key == "client_credentials":
@@ -390,7 +395,7 @@ def run_wrk(
     server: subprocess.Popen,
     connections: int,
 ) -> dict:
-    url = f"http://127.0.0.1:{PORTS[profile]}{scenario.path}"
+    url = f"http://127.0.0.1:{PORTS[scenario.server or profile]}{scenario.path}"
     command = [
         *niceness(args),
         *["taskset", "-c", str(LOAD_CORE), "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s"],
@@ -469,18 +474,20 @@ def measure_propagation(data: ProfileData, port: int, trials: int) -> list[float
 
 RATIOS = [
     # Each: label, then the (scenario, profile) pairs divided, then the target (None: informative only).
-    ("protected GET (hot token) / plain DRF", ("protected", "tuned"), ("drf", "tuned"), 0.9),
+    ("protected GET (hot token) / plain DRF", ("protected", "tuned"), ("drf", "tuned"), 0.95),
     ("protected GET (JWT access token) / plain DRF", ("protected_jwt", "tuned"), ("drf", "tuned"), 0.9),
     (f"protected GET ({HOT_TOKENS} tokens) / plain DRF", ("protected_many", "tuned"), ("drf", "tuned"), None),
-    ("GET /api/me/ / plain DRF", ("me", "tuned"), ("drf", "tuned"), None),
-    ("client credentials / plain DRF", ("client_credentials", "tuned"), ("drf", "tuned"), 0.5),
+    ("GET /api/me/ / plain DRF", ("me", "tuned"), ("drf", "tuned"), 0.6),
+    ("GET /api/me/ throttled / unthrottled", ("me_throttled", "tuned"), ("me", "tuned"), None),
+    ("invalid token (401) / hot token", ("invalid", "tuned"), ("protected", "tuned"), 0.8),
+    ("client credentials / plain DRF", ("client_credentials", "tuned"), ("drf", "tuned"), 0.25),
     (
         "client credentials / DOT-defaults baseline",
         ("client_credentials", "tuned"),
         ("client_credentials", "baseline"),
         100,
     ),
-    ("introspection / plain DRF", ("introspect", "tuned"), ("drf", "tuned"), 0.5),
+    ("introspection / plain DRF", ("introspect", "tuned"), ("drf", "tuned"), 0.6),
     ("baseline: protected GET / plain DRF", ("protected", "baseline"), ("drf", "baseline"), None),
     ("baseline: client credentials / plain DRF", ("client_credentials", "baseline"), ("drf", "baseline"), None),
 ]
@@ -488,7 +495,9 @@ RATIOS = [
 
 def median_ratio(runs: dict, numerator: tuple, denominator: tuple) -> float:
     ratios = [
-        num["rps"] / den["rps"] for num, den in zip(runs[numerator], runs[denominator], strict=False) if den["rps"] > 0
+        num["rps"] / den["rps"]
+        for num, den in zip(runs.get(numerator, []), runs.get(denominator, []), strict=False)
+        if den["rps"] > 0
     ]
     return statistics.median(ratios) if ratios else float("nan")
 
@@ -521,6 +530,9 @@ def report(runs: dict, scenarios: list[Scenario], profiles: list[str], header: l
     for scenario in scenarios:
         cells = [scenario.label.ljust(34)]
         for profile in profiles:
+            if not runs.get((scenario.key, profile)):
+                cells.append(f"{'-':>15} {'':>7} {'':>7} {'':>6} {'':>6}")
+                continue
             s = summarise(runs[(scenario.key, profile)])
             errors = f"{s['unexpected']}/{s['socket_errors']}"
             cells.append(
@@ -528,12 +540,12 @@ def report(runs: dict, scenarios: list[Scenario], profiles: list[str], header: l
             )
         if len(profiles) == 2:
             ratio = median_ratio(runs, (scenario.key, "tuned"), (scenario.key, "baseline"))
-            cells.append(f"{ratio:>10.1f}x")
+            cells.append(f"{ratio:>10.1f}x" if ratio == ratio else f"{'-':>11}")
         lines.append(" | ".join(cells))
     lines.append("")
     lines.append("Ratios (median over rounds of the per-round ratio):")
     for label, numerator, denominator, target in RATIOS:
-        if numerator not in runs or denominator not in runs:
+        if not runs.get(numerator) or not runs.get(denominator):
             continue
         ratio = median_ratio(runs, numerator, denominator)
         verdict = ""
@@ -544,11 +556,12 @@ def report(runs: dict, scenarios: list[Scenario], profiles: list[str], header: l
         below = [
             s.label
             for s in scenarios
-            if not s.reference and median_ratio(runs, (s.key, "tuned"), (s.key, "baseline")) < 1
+            if not s.reference and not s.server and median_ratio(runs, (s.key, "tuned"), (s.key, "baseline")) < 1
         ]
         errors = sum(
             summarise(runs[(s.key, "tuned")])["unexpected"] + summarise(runs[(s.key, "tuned")])["socket_errors"]
             for s in scenarios
+            if runs.get((s.key, "tuned"))
         )
         lines.append(
             "  every provider scenario >= 1x baseline (reference views excluded): "
@@ -596,6 +609,11 @@ def parse_args(argv: list[str]):
     return parser.parse_args(argv)
 
 
+def runs_on(scenario: Scenario, profile: str) -> bool:
+    """Whether ``scenario`` is measured for ``profile``: a scenario with a server of its own, for tuned only."""
+    return not scenario.server or profile == "tuned"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     scenarios = [s for s in SCENARIOS if not args.only or s.key in args.only.split(",")]
@@ -626,11 +644,13 @@ def main(argv: list[str] | None = None) -> int:
     pin_note = "; ".join(pinning.notes)
     connections.close_all()
     servers: dict[str, subprocess.Popen] = {}
-    runs: dict[tuple, list] = {(s.key, p): [] for s in scenarios for p in profiles}
+    runs: dict[tuple, list] = {(s.key, p): [] for s in scenarios for p in profiles if runs_on(s, p)}
     rates: dict[tuple, float] = {}
     try:
         for profile in profiles:
             servers[profile] = start_server(profile, args, database_url)
+        for server in {s.server for s in scenarios if s.server and "tuned" in profiles}:
+            servers[server] = start_server(server, args, database_url)
         print(f"bench: {pin_note}; servers up, warming up ...", flush=True)
 
         def measure(scenario: Scenario, profile: str, seconds: float) -> dict:
@@ -643,13 +663,16 @@ def main(argv: list[str] | None = None) -> int:
             if scenario.pool:
                 refill(profile, data[profile], scenario.pool, expected_need(rates, scenario, profile, seconds))
             wait_idle(list(servers.values()))
-            result = run_wrk(scenario, profile, data[profile], seconds, args, servers[profile], connections)
+            server = servers[scenario.server or profile]
+            result = run_wrk(scenario, profile, data[profile], seconds, args, server, connections)
             result["connections"] = connections
             rates[(scenario.key, profile)] = max(result["rps"], 1.0)
             return result
 
         for scenario in scenarios:
             for profile in profiles:
+                if not runs_on(scenario, profile):
+                    continue
                 result = measure(scenario, profile, args.warmup)
                 if scenario.key == "protected_many":
                     # Steady state: every worker has met each of the tokens, as it would over a token's hour.
@@ -662,6 +685,8 @@ def main(argv: list[str] | None = None) -> int:
             profile_order = profiles if round_index % 2 == 0 else profiles[::-1]
             for scenario in order:
                 for profile in profile_order:
+                    if not runs_on(scenario, profile):
+                        continue
                     result = measure(scenario, profile, args.duration)
                     runs[(scenario.key, profile)].append(result)
                     print(

@@ -49,6 +49,12 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_CACHE_POLL_SECONDS": 0.5,
     "TOKEN_CACHE_MAX_AGE_SECONDS": 300.0,
     "TOKEN_CACHE_MAX_ENTRIES": 20000,
+    # token_cache.listener: on PostgreSQL a thread per process LISTENs for new feed rows and reads them at once;
+    # while it is connected the poll is only a safety net, every LISTEN_POLL_SECONDS. The URL, if set, is the
+    # direct connection it listens on (LISTEN does not pass through a pooler in transaction mode).
+    "TOKEN_CACHE_LISTEN": True,
+    "TOKEN_CACHE_LISTEN_POLL_SECONDS": 5.0,
+    "TOKEN_CACHE_LISTEN_DATABASE_URL": "",
     # token_cache: how long, and how many, checksums of unknown tokens each process remembers refusing.
     "TOKEN_CACHE_REFUSED_SECONDS": 0.5,
     "TOKEN_CACHE_REFUSED_MAX_ENTRIES": 10000,

@@ -48,10 +48,11 @@ from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.records import bearer_token_refusal
 from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
-from tokens.auth_time import grant_auth_time, grant_authentication_record
+from tokens.auth_time import grant_auth_time, grant_authentication_record, grant_sid
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
+from tokens.resources import token_request_resources_check
 from tokens.rotation import refresh_token_retire
 from tokens.selectors import live_token_type, refresh_token_presented
 from tokens.services import token_family_revoke, token_revoke
@@ -211,6 +212,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
         request_state(request).auth_time = grant_auth_time(grant=grant)
+        request_state(request).sid = grant_sid(grant=grant)
         if grant.nonce:
             request.nonce = grant.nonce
         if grant.claims:
@@ -240,7 +242,9 @@ class OAuth2Validator(DOTOAuth2Validator):
     def _create_authorization_code(self, request: Request, code, expires=None):
         """DOT's Grant, with the moment its user signed in beside it (tokens.models.GrantAuthentication)."""
         grant = super()._create_authorization_code(request, code, expires)
-        grant_authentication_record(grant=grant, auth_time=getattr(request, "auth_time", None))
+        grant_authentication_record(
+            grant=grant, auth_time=getattr(request, "auth_time", None), sid=getattr(request, "sid", None)
+        )
         return grant
 
     def invalidate_authorization_code(self, client_id, code, request: Request, *args, **kwargs) -> None:
@@ -286,6 +290,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.user = rt.user
         # OIDC Core §12.2: a refreshed ID token names the original sign-in, read with the token (tokens.selectors).
         request_state(request).auth_time = rt.family_auth_time
+        request_state(request).sid = rt.family_sid or ""
         # The raw token, as DOT keeps it: hashed storage leaves rt.token blank.
         request.refresh_token = refresh_token
         request.refresh_token_instance = rt
@@ -317,9 +322,11 @@ class OAuth2Validator(DOTOAuth2Validator):
     def _check_and_set_request_resource(self, request: Request) -> None:
         # Once per request: save_bearer_token runs it before the claim; DOT's second run inside the save
         # would look the code up again, find it deleted and drop its resources.
+        # DOT's method reads the Grant again for its resources; ours is given the row validate_code read.
         state = request_state(request)
         if not state.resource_checked:
-            super()._check_and_set_request_resource(request)
+            grant = self._client_grant(request.code, request.client, request) if request.code else None
+            token_request_resources_check(request=request, grant=grant, validate_uris=self._validate_resource_uris)
             state.resource_checked = True
 
     def _save_bearer_token(self, token, request: Request, *args, **kwargs) -> None:
@@ -400,6 +407,9 @@ class OAuth2Validator(DOTOAuth2Validator):
         auth_time = request_state(request).auth_time
         if auth_time is not None:
             claims["auth_time"] = int(auth_time.timestamp())
+        # OIDC Front-Channel Logout 1.0 §3 / Back-Channel Logout 1.0 §2.4: the session the ID token belongs to.
+        if request_state(request).sid:
+            claims["sid"] = request_state(request).sid
         return claims, expiration_time
 
     def finalize_id_token(self, id_token, token, token_handler, request: Request) -> str:

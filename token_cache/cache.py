@@ -16,6 +16,10 @@ Revocation still takes effect in every process, within a bound:
   ``TOKEN_CACHE_POLL_SECONDS``, and drops what they name from every store: a token's record goes with
   its own row, its user's and its client's, since it holds their state. So a change committed at time
   T is honoured by every process from T + TOKEN_CACHE_POLL_SECONDS on (plus the duration of one query).
+* On PostgreSQL the rows are also pushed: a thread per process LISTENs for the NOTIFY that the feed's
+  trigger sends on commit and reads the feed at once (token_cache.listener), so a change reaches every
+  process within milliseconds. While that channel is proven alive the poll above is only a safety net,
+  every ``TOKEN_CACHE_LISTEN_POLL_SECONDS``; when it drops, the poll interval is back in force.
 * PostgreSQL hands out ids before commit, so a row with a smaller id may become visible after a larger
   one. Ids skipped by a read are remembered as holes and asked for again for ``HOLE_SECONDS``.
 * Entries are reloaded after ``TOKEN_CACHE_MAX_AGE_SECONDS`` whatever happens: a backstop for what
@@ -42,16 +46,17 @@ indexed query per process per interval rather than one query per request.
 """
 
 import logging
+import os
 import random
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.core.signals import setting_changed
-from django.db import DatabaseError, models, router
+from django.db import DatabaseError, connections, models, router
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -60,6 +65,9 @@ from oauth2_provider.models import AbstractAccessToken, AbstractApplication
 from idp.settings import idp_settings
 from token_cache.models import InvalidationEvent
 from token_cache.records import BearerToken, Row
+
+if TYPE_CHECKING:
+    from token_cache.listener import FeedListener
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +99,8 @@ class CacheSettings:
     max_entries: int
     refused_seconds: float
     refused_max_entries: int
+    listen: bool
+    listen_poll_seconds: float
 
     @classmethod
     def current(cls) -> "CacheSettings":
@@ -101,6 +111,8 @@ class CacheSettings:
             max_entries=idp_settings.TOKEN_CACHE_MAX_ENTRIES,
             refused_seconds=idp_settings.TOKEN_CACHE_REFUSED_SECONDS,
             refused_max_entries=idp_settings.TOKEN_CACHE_REFUSED_MAX_ENTRIES,
+            listen=idp_settings.TOKEN_CACHE_ENABLED and idp_settings.TOKEN_CACHE_LISTEN,
+            listen_poll_seconds=idp_settings.TOKEN_CACHE_LISTEN_POLL_SECONDS,
         )
 
 
@@ -209,8 +221,14 @@ class TokenCache:
 
     def __init__(self):
         self._lock = threading.RLock()
-        self.settings = CacheSettings.current()
+        self._listener: FeedListener | None = None
         self.reset()
+        self.configure()
+
+    def configure(self) -> None:
+        """Read the settings again; a listener is started by the next ``sync()`` if they call for one."""
+        self.settings = CacheSettings.current()
+        self._listener_due = self.settings.listen and self._listener is None
 
     def reset(self) -> None:
         """Forget everything, including the position in the feed (tests; a process after fork)."""
@@ -228,6 +246,11 @@ class TokenCache:
             # Bumped by every drop and every read of the feed that found rows: a load that straddles one is
             # not stored, since the change it missed may already have been read (threaded servers).
             self._generation = 0
+            # Bumped by the listener for each notification; the feed is read until a read has begun after it.
+            self._moves = 0
+            self._moves_read = 0
+            # Until when the listener vouches for its channel; past it, polling every poll_seconds.
+            self._push_alive_until = -float("inf")
 
     # LOOKUP
     # --------------------------------------------------------------------------
@@ -338,14 +361,18 @@ class TokenCache:
     # THE FEED
     # --------------------------------------------------------------------------
     def sync(self) -> None:
-        """Read the feed if the last read started more than TOKEN_CACHE_POLL_SECONDS ago."""
+        """Read the feed if the listener announced rows since the last read began, or if the last read
+        began more than the poll interval ago (TOKEN_CACHE_POLL_SECONDS, or TOKEN_CACHE_LISTEN_POLL_SECONDS
+        while the listener vouches for its channel)."""
+        if self._listener_due:
+            self._listener_start()
         now = time.monotonic()
-        interval = self.settings.poll_seconds
-        if now - self._last_poll < interval:
+        if now - self._last_poll < self._poll_interval(now) and self._moves_read == self._moves:
             return
         with self._lock:
-            if time.monotonic() - self._last_poll < interval:
+            if time.monotonic() - self._last_poll < self._poll_interval(now) and self._moves_read == self._moves:
                 return  # another thread read it meanwhile
+            moves = self._moves
             try:
                 self._read_feed()
                 if now >= self._next_purge:
@@ -359,6 +386,53 @@ class TokenCache:
                 return
             # Measured from before the read, so the bound holds whatever the read cost.
             self._last_poll = now
+            self._moves_read = moves
+
+    def _poll_interval(self, now: float) -> float:
+        if now < self._push_alive_until:
+            return self.settings.listen_poll_seconds
+        return self.settings.poll_seconds
+
+    # THE PUSH (token_cache.listener)
+    # --------------------------------------------------------------------------
+    def feed_moved(self) -> None:
+        """The listener was notified of new feed rows: the next ``sync()`` reads them, whenever it comes."""
+        self._moves += 1  # only the listener's thread writes it
+
+    def push_alive(self, seconds: float) -> None:
+        """The listener's channel works: for ``seconds`` it is trusted to announce every change."""
+        self._push_alive_until = time.monotonic() + seconds
+
+    def push_lost(self) -> None:
+        """The listener's channel failed: poll every TOKEN_CACHE_POLL_SECONDS until it vouches again."""
+        self._push_alive_until = -float("inf")
+
+    def _listener_start(self) -> None:
+        with self._lock:
+            if not self._listener_due:
+                return
+            self._listener_due = False
+            db = router.db_for_read(InvalidationEvent)
+            if connections[db].vendor != "postgresql":
+                return  # SQLite has no NOTIFY: polling alone
+            from token_cache.listener import FeedListener  # psycopg is imported only where it is used
+
+            self._listener = FeedListener(self)
+            self._listener.start()
+
+    def listener_stop(self) -> None:
+        """Stop this process's listener, if it has one (tests)."""
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.stop()
+        self.push_lost()
+        self.configure()
+
+    def _forked(self) -> None:
+        # A thread does not survive fork: the child (an app server's worker) starts its own listener.
+        self._listener = None
+        self.push_lost()
+        self._listener_due = self.settings.listen
 
     def _read_feed(self) -> None:
         db = router.db_for_read(InvalidationEvent)
@@ -416,6 +490,7 @@ class TokenCache:
 
 
 access_tokens = TokenCache()
+os.register_at_fork(after_in_child=access_tokens._forked)
 
 
 @receiver(setting_changed, dispatch_uid="token_cache.settings_changed")
@@ -424,4 +499,4 @@ def _settings_changed(setting: str, **kwargs) -> None:
     # idp_settings has forgotten the old values (whichever receiver Django calls first).
     if setting == "IDP":
         idp_settings.reload()
-        access_tokens.settings = CacheSettings.current()
+        access_tokens.configure()

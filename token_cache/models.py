@@ -1,4 +1,4 @@
-"""The invalidation feed every process polls, and the PostgreSQL triggers on the watched tables that write it."""
+"""The invalidation feed every process reads, the PostgreSQL triggers that write it, and the one that announces it."""
 
 import pgtrigger
 from django.apps import apps
@@ -7,6 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
+# The PostgreSQL notification channel on which every new feed row is announced (token_cache.listener).
+CHANNEL = "token_cache"
+
 
 class InvalidationEvent(models.Model):
     """A row that cached bearer answers depend on changed: drop what refers to ``ref`` of ``kind``.
@@ -14,6 +17,11 @@ class InvalidationEvent(models.Model):
     Written only by database triggers (the proxies below on PostgreSQL, token_cache.triggers on SQLite), in
     the transaction that made the change, so it becomes visible exactly when the change commits. Rows are
     needed for a few minutes (see token_cache.cache) and are purged after.
+
+    On PostgreSQL every statement that adds rows also sends a NOTIFY on ``CHANNEL``, which PostgreSQL
+    delivers to the listening processes when (and only if) the transaction commits: the push that makes
+    them read the feed at once (token_cache.listener). Identical notifications of one transaction are
+    folded into one, so a bulk revocation costs one wake-up per process.
     """
 
     class Kind(models.TextChoices):
@@ -29,6 +37,16 @@ class InvalidationEvent(models.Model):
     class Meta:
         verbose_name = _("token cache invalidation")
         verbose_name_plural = _("token cache invalidations")
+        triggers = [
+            pgtrigger.Trigger(
+                name="token_cache_notify",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                level=pgtrigger.Statement,
+                # CHANNEL is a constant, never input; no payload: the listener reads the feed itself.
+                func=pgtrigger.Func(f"PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL;"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.ref}"

@@ -30,6 +30,7 @@ class IssuanceState(Protocol):
     grant: object | None
     code_consumed: bool
     code_challenge_checksum: str
+    sid: str
     locked_refresh_token: object | None
     issued_access_token: object | None
     issued_refresh_token: object | None
@@ -106,6 +107,7 @@ def record_family(request: Request, state: IssuanceState) -> None:
         family.code_checksum = sha256_hex(request.code)
         family.code_challenge_checksum = state.code_challenge_checksum
         family.auth_time = state.auth_time  # for the ID tokens of later refreshes (tokens.auth_time)
+        family.sid = state.sid
     family.save(force_insert=True)
 
 

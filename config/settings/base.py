@@ -166,6 +166,8 @@ MIDDLEWARE = [
     "provider.ui_locales.UiLocalesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: signs out a browser whose sign-in session was ended (accounts.sessions).
+    "accounts.sessions.SessionRecordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
@@ -310,6 +312,14 @@ IDP = {
     "TOKEN_CACHE_POLL_SECONDS": env.float("TOKEN_CACHE_POLL_SECONDS", default=0.5),
     "TOKEN_CACHE_MAX_AGE_SECONDS": env.float("TOKEN_CACHE_MAX_AGE_SECONDS", default=300.0),
     "TOKEN_CACHE_MAX_ENTRIES": env.int("TOKEN_CACHE_MAX_ENTRIES", default=20000),
+    # On PostgreSQL each process also LISTENs for the feed (token_cache.listener): a change is pushed to every
+    # process the moment it commits, and while that channel is up the poll above slows to LISTEN_POLL_SECONDS
+    # (a safety net); when it drops, polling every POLL_SECONDS takes over until it is back. The listener
+    # connects like the app unless TOKEN_CACHE_LISTEN_DATABASE_URL names a direct connection to the primary
+    # (needed behind PgBouncer in transaction mode, which cannot carry LISTEN). SQLite always polls.
+    "TOKEN_CACHE_LISTEN": env.bool("TOKEN_CACHE_LISTEN", default=True),
+    "TOKEN_CACHE_LISTEN_POLL_SECONDS": env.float("TOKEN_CACHE_LISTEN_POLL_SECONDS", default=5.0),
+    "TOKEN_CACHE_LISTEN_DATABASE_URL": env("TOKEN_CACHE_LISTEN_DATABASE_URL", default=""),
     # An unknown bearer token is remembered (as its checksum) for REFUSED_SECONDS, at most REFUSED_MAX_ENTRIES
     # of them per process, so repeating a garbage token costs no query. Keep it no longer than the poll
     # interval: a token stored later with a chosen value is then honoured within the same bound as a

@@ -36,6 +36,10 @@ REDIS_URL_FOR_TESTS = env("REDIS_URL_FOR_TESTS", default="")
 # In CI (CI=true) a missing Chromium fails the browser tests instead of skipping them: .ci/run installs it,
 # so a skip there would hide a whole suite. On a developer's machine they skip with a clear reason.
 BROWSER_REQUIRED = env.bool("CI", default=False)
+# The same for HAProxy, which tests/cluster puts in front of three app servers (.ci/run installs it).
+CLUSTER_REQUIRED = BROWSER_REQUIRED
+# tests/cluster: the load balancer listens on this port and the three nodes on the next three (0: any free ports).
+CLUSTER_TEST_BASE_PORT = env.int("CLUSTER_TEST_BASE_PORT", default=0)
 IDP = {
     **IDP,
     "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": False,
@@ -48,6 +52,9 @@ IDP = {
     # For the same reason (a token given a refused value by QuerySet.update), no refusal is remembered;
     # the tests of the refusal cache switch it on.
     "TOKEN_CACHE_REFUSED_SECONDS": env.float("TOKEN_CACHE_REFUSED_SECONDS", default=0.0),
+    # No listener thread in the test process (it reads the feed every request anyway, and a thread holding its
+    # own connection would outlive each test's database); the app servers some tests start turn it on.
+    "TOKEN_CACHE_LISTEN": env.bool("TOKEN_CACHE_LISTEN", default=False),
 }
 
 OAUTH2_PROVIDER = {

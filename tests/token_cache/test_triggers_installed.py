@@ -1,4 +1,5 @@
-"""After migrate, every table a cached answer depends on has the triggers that write the feed, and only those."""
+"""After migrate, every table a cached answer depends on has the triggers that write the feed, and only those;
+on PostgreSQL the feed has the one that announces its new rows."""
 
 import re
 
@@ -6,7 +7,7 @@ import pytest
 from django.db import connection
 from pgtrigger.core import INSTALLED
 
-from token_cache.models import WatchedAccessToken, WatchedApplication, WatchedUser
+from token_cache.models import InvalidationEvent, WatchedAccessToken, WatchedApplication, WatchedUser
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,10 @@ def feed_trigger_events() -> dict[str, set[str]]:
     """The events ("update", "delete") each table has a feed trigger for."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE '%token_cache_%'")
+            cursor.execute(
+                "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
+                "WHERE tgname LIKE '%token_cache_%' AND tgname NOT LIKE '%token_cache_notify%'"
+            )
         else:
             cursor.execute(
                 "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'token_cache_%'"
@@ -42,7 +46,7 @@ def test_each_watched_table_has_an_update_and_a_delete_trigger():
 
 @postgres_only
 def test_on_postgresql_the_installed_triggers_are_exactly_the_declared_ones():
-    for model in (WatchedAccessToken, WatchedUser, WatchedApplication):
+    for model in (WatchedAccessToken, WatchedUser, WatchedApplication, InvalidationEvent):
         for trigger in model._meta.triggers:
             assert trigger.get_installation_status(model) == (INSTALLED, True), trigger.get_pgid(model)
 

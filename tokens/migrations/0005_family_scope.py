@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tokens", "0003_grant_authentication"),
+        ("tokens", "0004_session_sid"),
     ]
 
     operations = [

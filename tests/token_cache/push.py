@@ -1,0 +1,56 @@
+"""A token cache of its own with a listener, for the tests of pushed invalidation (PostgreSQL only)."""
+
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from oauth2_provider.models import get_access_token_model
+
+from token_cache.cache import TokenCache
+from token_cache.listener import APPLICATION_NAME
+
+on_postgresql = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's; SQLite polls"),
+    # The listener reads from its own connections: it must see committed rows.
+    pytest.mark.django_db(transaction=True),
+]
+
+WAIT_SECONDS = 10.0  # a bound for a failing test to end, not a measurement
+
+
+def wait_for(condition: Callable[[], bool]) -> bool:
+    """Whether ``condition`` came true within WAIT_SECONDS (checked every 10 ms)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def cache_token(cache: TokenCache, token) -> None:
+    """Put ``token`` in ``cache`` as a bearer validation would."""
+    loaded = get_access_token_model().objects.select_related("user", "application").get(pk=token.pk)
+    cache.remember_token(loaded, db="default", generation=cache.generation())
+    assert token.token_checksum in cache.tokens
+
+
+def listener_backends() -> list[int]:
+    """Process ids of the PostgreSQL backends serving a listener on the test database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()",
+            [APPLICATION_NAME],
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def listener_backends_terminate() -> int:
+    """Terminate every listener's backend on the test database, as a database restart would; how many."""
+    pids = listener_backends()
+    with connection.cursor() as cursor:
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    return len(pids)
