@@ -34,6 +34,7 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749 import utils
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, UnauthorizedClientError
 
 from audit.oauth_events import record_refresh_reuse, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
@@ -136,13 +137,29 @@ class OAuth2Validator(DOTOAuth2Validator):
             return False
         return needed is not None and needed in request.client.grant_types
 
+    def validate_user(self, username, password, client, request: Request, *args, **kwargs) -> bool:
+        """DOT's password check, made only for a client an admin gave the legacy password grant.
+
+        oauthlib checks the user's password before the grant type, so any client could tell a right
+        password (unauthorized_client) from a wrong one (invalid_grant): refuse the grant first.
+        """
+        if not self.validate_grant_type(request.client_id, "password", client, request):
+            raise UnauthorizedClientError(request=request)
+        return super().validate_user(username, password, client, request, *args, **kwargs)
+
     def get_original_scopes(self, refresh_token, request: Request, *args, **kwargs) -> list[str]:
-        """The refreshed grant's scopes, less any an admin has since taken from the client.
+        """The refreshed grant's original scopes, less any an admin has since taken from the client.
 
         oauthlib re-issues the original scopes on refresh without asking validate_scopes, so without
         this a client would keep a scope for as long as it kept refreshing.
         """
-        original = utils.scope_to_list(super().get_original_scopes(refresh_token, request, *args, **kwargs))
+        # RFC 6749 §6: the scope "originally granted by the resource owner", kept on the token family
+        # (tokens.selectors read it with the refresh token); DOT's answer, the previous access token's
+        # scope, only for chains started before families recorded it.
+        granted = getattr(request.refresh_token_instance, "family_scope", None)
+        if not granted:
+            granted = super().get_original_scopes(refresh_token, request, *args, **kwargs)
+        original = utils.scope_to_list(granted)
         available = get_scopes_backend().get_available_scopes(application=request.client, request=request)
         return [scope for scope in original if scope in available]
 
@@ -206,8 +223,11 @@ class OAuth2Validator(DOTOAuth2Validator):
         return request.user.is_active
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request: Request, *args, **kwargs) -> bool:
+        """The code's redirect URI; a mismatch is invalid_grant (RFC 6749 §5.2), not oauthlib's invalid_request."""
         grant = self._client_grant(code, client, request)
-        return grant is not None and grant.redirect_uri_allowed(redirect_uri)
+        if grant is None or not grant.redirect_uri_allowed(redirect_uri):
+            raise InvalidGrantError(description="The redirect_uri does not match the authorization request.")
+        return True
 
     def get_code_challenge(self, code, request: Request) -> str | None:
         grant = self._client_grant(code, request.client, request)
