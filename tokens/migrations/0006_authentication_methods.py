@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tokens', '0004_session_sid'),
+        ('tokens', '0005_family_scope'),
     ]
 
     operations = [
