@@ -15,7 +15,7 @@ from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscover
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
 from idp.settings import idp_settings
-from provider.authorization_request import supported_prompt_values
+from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
 from provider.client_assertions import PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
@@ -91,4 +91,6 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         # Exactly the values honoured (provider.authorization_request): none, login, consent (the page
         # despite remembered consent); select_account is answered account_selection_required.
         data["prompt_values_supported"] = supported_prompt_values()
+        # Every OIDC Core display value is accepted (one responsive page serves them all); others are refused.
+        data["display_values_supported"] = list(DISPLAY_VALUES)
         return _json_response(data)

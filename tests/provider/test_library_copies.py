@@ -50,6 +50,18 @@ COPIES = [
         "the Grant read once per code exchange for every hook that asks about it (DOT reads it six times)",
     ),
     (
+        OAuth2Validator._check_and_set_request_resource,
+        "83be546872406c2c6f150743dd9412b7280bd5986efe138b314af409e58e1c36",
+        "tokens.resources.token_request_resources_check",
+        "RFC 8707 narrowing against the Grant validate_code read, not a re-read: 8 -> 7 queries per code exchange",
+    ),
+    (
+        OAuth2Validator._validate_resource_uris,
+        "1793cfb66691ad3e966b3b89b5caffbd467332af24194b9bc888d37011ac4114",
+        "provider.validator.OAuth2Validator._check_and_set_request_resource",
+        "DOT's private URI check, called by the re-statement above so resource URIs are judged as DOT does",
+    ),
+    (
         OAuth2Validator.confirm_redirect_uri,
         "96af690d4001320671936c185092c932b02dc1e5ddd763334c732972da5d9dc2",
         "provider.validator.OAuth2Validator.confirm_redirect_uri",
