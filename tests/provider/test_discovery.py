@@ -149,8 +149,11 @@ def test_oidc_denies_request_objects_it_does_not_implement(oidc):
     assert oidc["claims_parameter_supported"] is False
 
 
-def test_oidc_lists_the_claims_userinfo_releases(oidc):
+def test_oidc_lists_the_claims_userinfo_releases_and_the_id_tokens_sign_in_claims(oidc):
     assert set(oidc["claims_supported"]) == {
+        "acr",
+        "amr",
+        "auth_time",
         "sub",
         "name",
         "given_name",
