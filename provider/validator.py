@@ -39,6 +39,13 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, UnauthorizedClient
 from audit.oauth_events import record_refresh_reuse, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
+from provider.client_assertions import (
+    PRIVATE_KEY_JWT,
+    AssertionRefused,
+    asserted_client_id,
+    client_assertion_check,
+    presents_assertion,
+)
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.id_token_keys import retired_signing_key, unverified_kid
 from provider.jwt_access_tokens import absolute_request_uri, jwt_access_token_refusal, looks_like_jwt
@@ -76,6 +83,11 @@ class OAuth2Validator(DOTOAuth2Validator):
         """DOT's check behind the brute-force throttle, with rotated secrets and hash upgrades."""
         # A blocked client_id or IP gets a 429 before any secret is checked (provider.throttling).
         check_client_auth_allowed(request)
+        if presents_assertion(request):
+            authenticated = self._authenticate_with_assertion(request)
+            if not authenticated:
+                client_auth_failed(request)
+            return authenticated
         presented = presented_by_oauthlib_request(request)
         if client_id_is_malformed(presented.client_id):
             client_auth_failed(request)  # never looked up: no client has such an id (request_guard)
@@ -86,9 +98,32 @@ class OAuth2Validator(DOTOAuth2Validator):
         elif presented.client_id and presented.secret and self._load_application(presented.client_id, request):
             # Secret rotation with overlap: a replaced secret works until it expires or an admin retires it.
             authenticated = previous_secret_matches(application=request.client, secret=presented.secret)
+        if authenticated and request.client.token_endpoint_auth_method == PRIVATE_KEY_JWT:
+            # An admin moved the client to keys: its old secret, wherever it ended up, proves nothing now.
+            authenticated = False
         if not authenticated:
             client_auth_failed(request)
         return authenticated
+
+    def _authenticate_with_assertion(self, request: Request) -> bool:
+        """private_key_jwt (provider.client_assertions): the assertion names the client and proves it."""
+        client_id = asserted_client_id(request)
+        if client_id_is_malformed(client_id) or (request.client_id and request.client_id != client_id):
+            return False
+        if not self._load_application(client_id, request):
+            return False
+        try:
+            client_assertion_check(request=request, application=request.client)
+        except AssertionRefused as error:
+            log.info("Client assertion of %r refused: %s", client_id, error)
+            return False
+        request.client_id = client_id
+        return True
+
+    def client_authentication_required(self, request: Request, *args, **kwargs) -> bool:
+        """DOT's answer, and always for a request carrying a client assertion, whatever the client's type."""
+        # Otherwise a public client's id beside a junk assertion would pass as an unauthenticated public client.
+        return presents_assertion(request) or super().client_authentication_required(request, *args, **kwargs)
 
     def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
         """Only hashed secrets count: a plain-text stored secret (never written by us) is refused."""
