@@ -15,7 +15,7 @@ from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscover
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
 from idp.settings import idp_settings
-from provider.authorization_request import supported_prompt_values
+from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
 INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
@@ -82,4 +82,6 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         # OIDC Back-Channel Logout 1.0 §2.1 (provider.backchannel_logout): logout tokens always carry sid.
         data["backchannel_logout_supported"] = True
         data["backchannel_logout_session_supported"] = True
+        # Every OIDC Core display value is accepted (one responsive page serves them all); others are refused.
+        data["display_values_supported"] = list(DISPLAY_VALUES)
         return _json_response(data)
