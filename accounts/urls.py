@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import password_reset
+from accounts.registration import RegistrationView
 from accounts.sign_in import SignInView
 from accounts.views import (
     AccountView,
@@ -19,6 +20,7 @@ from accounts.views import (
 )
 
 urlpatterns = [
+    path("register/", RegistrationView.as_view(), name="register"),
     path("", AccountView.as_view(), name="account"),
     path("sessions/<int:pk>/end/", SessionEndView.as_view(), name="session-end"),
     path("sessions/end-all/", SignOutEverywhereView.as_view(), name="sign-out-everywhere"),
