@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0005_application_require_pushed_authorization_requests'),
+        ('clients', '0006_application_client_authentication'),
     ]
 
     operations = [
