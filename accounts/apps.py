@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+
+    def ready(self) -> None:
+        # Connects the sign-in and sign-out receivers that keep the session records.
+        from accounts import sessions  # noqa: F401

@@ -1,9 +1,11 @@
-"""The provider's user model, and sign-in lockouts as the admin lists them."""
+"""The provider's user model, its sign-in sessions, and sign-in lockouts as the admin lists them."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import SIGN_IN_LOCKOUT_LIMITS, AuditEvent, AuditEventQuerySet
@@ -76,3 +78,42 @@ class SignInLockout(AuditEvent):
     def ends(self):
         """When the lockout runs out by itself."""
         return self.created + timedelta(seconds=self.details.get("window_seconds") or 0)
+
+
+class UserSessionQuerySet(models.QuerySet):
+    """Sign-in sessions, narrowed the ways the account page, the admin and the sign-out services need."""
+
+    def live(self) -> "UserSessionQuerySet":
+        return self.filter(ended__isnull=True)
+
+
+class UserSession(models.Model):
+    """One sign-in at the provider, from the moment it happened until it ended (accounts.sessions).
+
+    Django's session row holds this record's ``sid`` and nothing else points from the session to it; the
+    record is what a user, an admin or a service ends, by one indexed UPDATE, and what the middleware checks
+    on each signed-in request. ``sid`` is random, never the session key: it is released to clients in ID
+    tokens and logout tokens (OIDC Front-Channel Logout 1.0 §3, Back-Channel Logout 1.0 §2.4).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_sessions", verbose_name=_("user")
+    )
+    sid = models.CharField(_("session id (sid)"), max_length=64, unique=True)
+    user_agent = models.CharField(_("browser"), max_length=512, blank=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    created = models.DateTimeField(_("signed in"), default=timezone.now)
+    # Written at most once per accounts.sessions.LAST_SEEN_INTERVAL, not on every request.
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+    ended = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-in session")
+        verbose_name_plural = _("sign-in sessions")
+        indexes = [models.Index(fields=["user", "ended"], name="accounts_session_user_ended")]
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created:%Y-%m-%d %H:%M}"

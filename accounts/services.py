@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.email_verification import email_verification_token
 from accounts.mail import absolute_link, mail_send
 from accounts.models import User
+from accounts.sessions import user_sessions_end
 from audit.models import AuditEvent
 from audit.services import record_event
 from consent.services import consent_forget
@@ -32,6 +33,7 @@ def user_deactivate(*, user: User) -> None:
     """
     user.is_active = False
     user.save(update_fields=["is_active"])
+    user_sessions_end(user=user)
 
 
 @transaction.atomic
@@ -47,6 +49,7 @@ def user_password_reset(*, user: User, password: str, request: HttpRequest) -> N
     # sent before the address changed is dead): following it proves the person reads that mailbox.
     user.email_verified = True
     user.save(update_fields=["password", "email_verified"])
+    user_sessions_end(user=user)
     record_event(event=AuditEvent.Event.PASSWORD_RESET_COMPLETED, request=request, user=user)
 
 

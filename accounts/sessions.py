@@ -1,63 +1,108 @@
-"""A user's sign-in sessions at the provider: finding and ending them, and signing a user out everywhere.
+"""A user's sign-in sessions at the provider: recording them, ending one or all, signing a user out everywhere.
 
-Django's session table has no user column: the user's id is inside each row's signed, possibly compressed
-``session_data``, so it cannot be filtered in SQL. Only unexpired rows are read (an expired session signs
-nobody in), as two plain columns streamed in chunks, and each is decoded in memory; the ones found are then
-deleted in batches. Decoding is a signature check, a decompression and a JSON parse, about 40 µs a row
-on the development machines: a few seconds per hundred thousand live sessions, in memory that does not
-grow with the table. A user column (a session model of our own) would make it one indexed DELETE; not worth
-a second session backend for an operator's occasional command.
+Every sign-in (anything that calls ``django.contrib.auth.login``) writes a ``UserSession`` record and puts
+its random ``sid`` into the Django session. ``SessionRecordMiddleware`` reads the record on every
+signed-in request (one query by a unique key) and signs the browser out when the record has ended or is
+missing (a session signed in before records existed is signed out once). Ending sessions is therefore an
+indexed UPDATE of records, whoever does it (the user, an admin, a password reset, a deactivation), instead of
+a scan of Django's session table, whose rows carry the user's id only inside their signed data.
+
+``sid`` travels with each authorization code into the ID tokens of its grant (OIDC Front-Channel
+Logout 1.0 §3), and back-channel logout tokens name it when a session ends (provider.backchannel_logout).
 """
 
+import secrets
 from dataclasses import asdict, dataclass
-from importlib import import_module
+from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.core.cache import caches
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import UserSession
 from audit.models import AuditEvent
+from audit.request_meta import user_agent
 from audit.services import record_event
+from idp.client_address import client_address
 from tokens.services import RevokedTokens, tokens_revoke
 
-# Rows fetched per round trip while scanning, and keys per DELETE: small enough for any database's
-# parameter limit, large enough that a scan of the whole table takes few round trips.
-SESSION_BATCH_SIZE = 2000
+SID_SESSION_KEY = "oidc_sid"
+# last_seen is written when it is older than this: at most one write per session per interval, not per request.
+LAST_SEEN_INTERVAL = timedelta(minutes=5)
 
 
-def _session_store():
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    if not hasattr(store, "get_model_class"):
-        # Signed-cookie or cache-only sessions live where no server can list them: they end when they expire,
-        # or for everyone at once when SECRET_KEY (or the cache) changes.
-        raise ImproperlyConfigured(f"{settings.SESSION_ENGINE} keeps no session rows that could be ended one by one.")
-    return store
+@receiver(user_logged_in, dispatch_uid="accounts_session_record")
+def _record_session(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    # login() has already given the session a new key; the record is found through the sid kept in it.
+    if request is None or not hasattr(request, "session"):
+        return
+    record = UserSession.objects.create(
+        user=user,
+        sid=secrets.token_urlsafe(32),
+        user_agent=user_agent(request),
+        client_address=client_address(request),
+    )
+    request.session[SID_SESSION_KEY] = record.sid
+
+
+@receiver(user_logged_out, dispatch_uid="accounts_session_end")
+def _end_session_on_sign_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    # Django's sign-out page and RP-initiated logout both call logout(), which flushes the session after this.
+    sid = session_sid(request) if request is not None else None
+    if sid is not None:
+        sessions_end(sessions=UserSession.objects.filter(sid=sid))
+
+
+def session_sid(request: HttpRequest) -> str | None:
+    """The ``sid`` of the sign-in behind ``request``'s session (None: no sign-in recorded)."""
+    session = getattr(request, "session", None)
+    sid = session.get(SID_SESSION_KEY) if session is not None else None
+    return sid if isinstance(sid, str) else None
+
+
+def sessions_end(*, sessions) -> int:
+    """End the live sessions among ``sessions`` (a UserSession queryset), tell their clients; how many ended."""
+    now = timezone.now()
+    with transaction.atomic():
+        ended = list(sessions.live().select_for_update().values_list("pk", flat=True))
+        if not ended:
+            return 0
+        UserSession.objects.filter(pk__in=ended).update(ended=now)
+        _notify_clients(UserSession.objects.filter(pk__in=ended))
+    return len(ended)
+
+
+def _notify_clients(sessions) -> None:
+    # Imported here: provider depends on accounts, not the other way round at import time.
+    from provider.backchannel_logout import logout_notifications_enqueue
+
+    logout_notifications_enqueue(sessions=sessions)
 
 
 def user_sessions_end(*, user) -> int:
-    """Delete every unexpired session signed in as ``user`` and return how many there were."""
-    store = _session_store()
-    decoder = store()
-    user_id = str(user.pk)
-    rows = (
-        store.get_model_class()
-        .objects.filter(expire_date__gt=timezone.now())
-        .values_list("session_key", "session_data")
-        .iterator(chunk_size=SESSION_BATCH_SIZE)
-    )
-    # decode() answers {} for a row it cannot read (tampered, or signed with a retired SECRET_KEY).
-    keys = [key for key, data in rows if str(decoder.decode(data).get(SESSION_KEY)) == user_id]
-    model = store.get_model_class()
-    for start in range(0, len(keys), SESSION_BATCH_SIZE):
-        model.objects.filter(session_key__in=keys[start : start + SESSION_BATCH_SIZE]).delete()
-    cache_key_prefix = getattr(store, "cache_key_prefix", None)
-    if cache_key_prefix and keys:
-        # cached_db: a cached copy would otherwise sign the user in until it expired from the cache.
-        caches[settings.SESSION_CACHE_ALIAS].delete_many([cache_key_prefix + key for key in keys])
-    return len(keys)
+    """End every live session of ``user`` and return how many there were."""
+    return sessions_end(sessions=UserSession.objects.filter(user=user))
+
+
+class SessionRecordMiddleware:
+    """Signs out a browser whose sign-in session has ended; notes when a live one was last seen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            sid = session_sid(request)
+            record = UserSession.objects.filter(sid=sid, user=user).first() if sid else None
+            if record is None or record.ended is not None:
+                logout(request)
+            elif timezone.now() - record.last_seen >= LAST_SEEN_INTERVAL:
+                UserSession.objects.filter(pk=record.pk).update(last_seen=timezone.now())
+        return self.get_response(request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +119,7 @@ class SignedOut:
 def user_sign_out_everywhere(*, user, request=None) -> SignedOut:
     """End ``user``'s sessions here and revoke every code and token any client holds for them; audited.
 
-    The account stays usable: the user can sign in again (deactivate the account to stop that). A session
-    started while this runs may be missed, but not the tokens issued before the revocation at the end.
+    The account stays usable: the user can sign in again (deactivate the account to stop that).
     """
     sessions = user_sessions_end(user=user)
     revoked: RevokedTokens = tokens_revoke(user=user)

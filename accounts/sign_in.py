@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from accounts.sign_in_lockout import sign_in_retry_after
 from provider.authentication import pending_reauthentications, restore_pending_reauthentications
+from provider.authorization_request import login_hint
 
 
 def throttled_message(seconds: int) -> str:
@@ -69,6 +70,13 @@ class SignInView(auth_views.LoginView):
 
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = False
+
+    def get_initial(self) -> dict[str, Any]:
+        # OIDC Core §3.1.2.1 login_hint: the authorization request this page returns to may name the account.
+        initial = super().get_initial()
+        if self.request.method == "GET" and (hint := login_hint(self.request)):
+            initial["username"] = hint
+        return initial
 
     def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
         # Signing in as another user flushes the session (django.contrib.auth.login); an authorization

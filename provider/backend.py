@@ -13,6 +13,7 @@ moment that user signed in (provider.authentication) travels the same way, to be
 from django.http import HttpRequest
 from oauth2_provider import oauth2_backends
 
+from accounts.sessions import session_sid
 from provider.authentication import session_auth_time
 
 
@@ -24,5 +25,6 @@ class OAuthLibCore(oauth2_backends.OAuthLibCore):
 
     def create_authorization_response(self, request: HttpRequest, scopes, credentials: dict, allow: bool):
         # Read by the validator's _create_authorization_code as request.auth_time, beside DOT's request.user.
-        credentials = {**credentials, "auth_time": session_auth_time(request)}
+        # The session's sid goes the same way, for the ID tokens' sid claim (accounts.sessions).
+        credentials = {**credentials, "auth_time": session_auth_time(request), "sid": session_sid(request)}
         return super().create_authorization_response(request, scopes, credentials, allow)

@@ -14,6 +14,8 @@ from urllib.parse import unquote_plus
 from django.http import HttpRequest
 from oauthlib.common import Request as OAuthlibRequest
 
+from provider.client_assertions import assertion_subject
+
 
 @dataclass(frozen=True, slots=True)
 class PresentedCredentials:
@@ -21,7 +23,7 @@ class PresentedCredentials:
 
     client_id: str = ""
     secret: str = ""
-    # "basic" for HTTP Basic, "body" for form fields, "" when the request names no client.
+    # "basic" for HTTP Basic, "body" for form fields, "assertion" for a client assertion's sub, "" for none.
     method: str = ""
 
 
@@ -51,7 +53,9 @@ def presented_by_oauthlib_request(request: OAuthlibRequest) -> PresentedCredenti
         return basic
     client_id = str(getattr(request, "client_id", None) or "")
     secret = str(getattr(request, "client_secret", None) or "")
-    return PresentedCredentials(client_id, secret, "body") if client_id else NONE
+    if client_id:
+        return PresentedCredentials(client_id, secret, "body")
+    return _asserted(str(request._params.get("client_assertion") or ""))
 
 
 def presented_by_http_request(request: HttpRequest) -> PresentedCredentials:
@@ -60,4 +64,40 @@ def presented_by_http_request(request: HttpRequest) -> PresentedCredentials:
     if basic is not None:
         return basic
     client_id = request.POST.get("client_id", "")
-    return PresentedCredentials(client_id, request.POST.get("client_secret", ""), "body") if client_id else NONE
+    if client_id:
+        return PresentedCredentials(client_id, request.POST.get("client_secret", ""), "body")
+    return _asserted(request.POST.get("client_assertion", ""))
+
+
+def _asserted(assertion: str) -> PresentedCredentials:
+    # private_key_jwt (provider.client_assertions) may name the client only in the assertion's sub: the
+    # throttle, the device-code owner check and audit need that claim (unverified, as a client_id is) too.
+    client_id = assertion_subject(assertion) if assertion else ""
+    return PresentedCredentials(client_id, "", "assertion") if client_id else NONE
+
+
+# Body parameters that authenticate a client, each a method of its own (RFC 6749 §2.3.1 client_secret_post,
+# RFC 7523 §2.2 private_key_jwt / client_secret_jwt). A module that adds a method adds its parameter here.
+BODY_AUTHENTICATION_PARAMETERS = {"client_secret": "client_secret_post", "client_assertion": "client_assertion"}
+
+
+def authentication_ambiguity(request: HttpRequest) -> str:
+    """Why the client authentication ``request`` presents is ambiguous, or "" when it is not.
+
+    RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request", and
+    §5.2 names a request that "utilizes more than one mechanism for authenticating the client" an
+    ``invalid_request``. One identity per request, too: a body ``client_id`` may repeat the Basic one
+    (§3.2.1) but never name another client. Every client-authenticated endpoint asks here (the request
+    guard), so a new authentication method is one entry in BODY_AUTHENTICATION_PARAMETERS.
+    """
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    methods = [name for parameter, name in BODY_AUTHENTICATION_PARAMETERS.items() if parameter in request.POST]
+    basic = basic_credentials(authorization) if authorization else None
+    if authorization:
+        methods.insert(0, "client_secret_basic" if basic is not None else authorization.split(" ", 1)[0].lower())
+    if len(methods) > 1:
+        return "The request uses more than one client authentication method (" + ", ".join(methods) + ")."
+    body_client_id = request.POST.get("client_id")
+    if basic is not None and basic is not NONE and body_client_id is not None and body_client_id != basic.client_id:
+        return "The client_id parameter names another client than the Authorization header."
+    return ""

@@ -19,6 +19,8 @@ class Server(OIDCServer):
     ``pre_auth`` validator of each code grant (provider.authorization_request), and so is the refusal of a
     client that must push its requests and did not (provider.pushed_authorization).
 
+    ``response_type`` is ``code`` only (OAuth 2.1 §4.1.1): the other handlers oauthlib registers are dropped.
+
     A JWT client's tokens live for the lifetime its admin set (provider.jwt_access_tokens): oauthlib asks a
     callable ``token_expires_in`` for each token, DOT passes ACCESS_TOKEN_EXPIRE_SECONDS, the others' lifetime.
     """
@@ -32,3 +34,6 @@ class Server(OIDCServer):
             grant._code_challenge_methods = {"S256": grant._code_challenge_methods["S256"]}
             grant.custom_validators.pre_auth.append(check_authorization_parameters)
             grant.custom_validators.pre_auth.append(check_pushed_when_required)
+        # OAuth 2.1 has no implicit grant and discovery lists only "code": every other response_type (token,
+        # id_token, the hybrids, none) is unsupported_response_type (RFC 6749 §4.1.2.1), not unauthorized_client.
+        self._response_types = {"code": self._response_types["code"]}

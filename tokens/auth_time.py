@@ -12,10 +12,18 @@ from oauth2_provider.models import AbstractGrant
 from tokens.models import GrantAuthentication
 
 
-def grant_authentication_record(*, grant: AbstractGrant, auth_time: datetime | None) -> None:
-    """Remember when the user behind ``grant`` signed in (nothing when that is not known)."""
+def grant_authentication_record(*, grant: AbstractGrant, auth_time: datetime | None, sid: str | None) -> None:
+    """Remember when the user behind ``grant`` signed in, and in which session (nothing when not known)."""
     if auth_time is not None:
-        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time)
+        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time, sid=sid or "")
+
+
+def grant_sid(*, grant: AbstractGrant) -> str:
+    """The sign-in session (accounts.sessions) behind ``grant``: the ID token's ``sid`` ("" when unknown)."""
+    try:
+        return grant.authentication.sid
+    except GrantAuthentication.DoesNotExist:
+        return ""
 
 
 def grant_auth_time(*, grant: AbstractGrant) -> datetime | None:

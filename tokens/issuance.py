@@ -30,6 +30,7 @@ class IssuanceState(Protocol):
     grant: object | None
     code_consumed: bool
     code_challenge_checksum: str
+    sid: str
     locked_refresh_token: object | None
     issued_access_token: object | None
     issued_refresh_token: object | None
@@ -98,6 +99,7 @@ def record_family(request: Request, state: IssuanceState) -> None:
         user=request.user,
         grant_type=request.grant_type,
         first_access_token=access_token,
+        scope=access_token.scope or "",  # what every later refresh of the chain may ask for (RFC 6749 §6)
     )
     if refresh_token is not None and refresh_token.token_family:
         family.id = refresh_token.token_family
@@ -105,6 +107,7 @@ def record_family(request: Request, state: IssuanceState) -> None:
         family.code_checksum = sha256_hex(request.code)
         family.code_challenge_checksum = state.code_challenge_checksum
         family.auth_time = state.auth_time  # for the ID tokens of later refreshes (tokens.auth_time)
+        family.sid = state.sid
     family.save(force_insert=True)
 
 

@@ -10,9 +10,11 @@ from django.http import QueryDict
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.views import AuthorizationView
+from oauthlib.oauth2.rfc6749.errors import InvalidRequestFatalError
 from oauthlib.openid.connect.core.exceptions import ConsentRequired, InvalidRequestURI, LoginRequired
 
 from audit.oauth_events import record_consent_decision
@@ -27,8 +29,9 @@ from provider.authentication import (
     reauthentication_requested,
     signed_in_within,
 )
-from provider.authorization_request import max_age_seconds
+from provider.authorization_request import claims_parameter_is_malformed, max_age_seconds
 from provider.authorization_response import with_issuer
+from provider.id_token_hint import id_token_hint_subject
 from provider.models import PushedAuthorizationRequest
 from provider.pushed_authorization import (
     PushedRequestRefused,
@@ -75,6 +78,9 @@ class ConsentView(AuthorizationView):
     with ``prompt=none`` and no remembered consent that applies the answer is ``consent_required``
     (OIDC Core §3.1.2.6).
 
+    ``id_token_hint`` (checked as an ID token of ours by provider.authorization_request): naming a user other
+    than the one signed in, the answer is ``login_required``; a signed-out user signs in first.
+
     Pushed requests (RFC 9126, provider.pushed_authorization): a ``request_uri`` is swapped for the request
     it names before anything else looks at the request, so every rule above applies to the pushed
     parameters; the sign-in round trip comes back to the ``request_uri``, and the first code or error sent
@@ -107,6 +113,9 @@ class ConsentView(AuthorizationView):
     def validate_authorization_request(self, request):
         """oauthlib's validation of the request, once: DOT's get() and handle_no_permission() ask for it again."""
         if self._validated is None:
+            if claims_parameter_is_malformed(request.GET.get("claims")):
+                refusal = InvalidRequestFatalError(description=_("The claims parameter must be a JSON object."))
+                raise FatalClientError(refusal)
             self._validated = super().validate_authorization_request(request)
         return self._validated
 
@@ -140,6 +149,11 @@ class ConsentView(AuthorizationView):
                 return self._silent_refusal(LoginRequired, credentials)
             return self._sign_in(prompt=prompt, max_age=max_age)
         reauthentication_done(request)
+        hint = request.GET.get("id_token_hint")
+        if hint is not None and id_token_hint_subject(hint) != str(request.user.pk):
+            # OIDC Core §3.1.2.1: the hint names another user than the one signed in: "SHOULD return an error,
+            # such as login_required" (never a code for the wrong account; the client can send the user to sign out).
+            return self._silent_refusal(LoginRequired, credentials)
         if "login" in prompt:
             # Met by the sign-in just made: DOT's get() would send the user to sign in once more.
             self._hide_from_dot("prompt", keep=" ".join(sorted(prompt - {"login"})))

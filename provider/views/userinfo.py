@@ -1,39 +1,81 @@
-"""The OIDC userinfo endpoint, refusing access tokens in the URL as every other protected endpoint does.
+"""The OIDC userinfo endpoint, with every refusal as RFC 6750 §3.1 words it.
 
-DOT enforces COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT in ``verify_request`` only; its userinfo view
-goes through oauthlib directly and so still read ``?access_token=``. A token in a URL ends up in access
-logs, browser history and Referer headers (RFC 9700 §4.3.2).
+DOT's view lets oauthlib answer: no token, a malformed header, a token without ``openid`` all came back
+as ``401 invalid_token``, a token in the URL was read (DOT enforces COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT
+in ``verify_request`` only) and a token in the header and the body was accepted. Here the request is
+checked before DOT's view runs, the way the API checks it (api.authentication):
+
+* the token travels in the ``Authorization: Bearer`` header only (RFC 6750 §2.1). One in the query
+  string (OAuth 2.1 §5.2, RFC 9700 §4.3.2) or in a form body (RFC 6750 §2.2 makes that method
+  optional; it is not offered, as at the API) is not looked at: the request counts as carrying no token;
+* no token: ``401`` and a bare ``Bearer realm="userinfo"`` challenge, no error code (§3.1);
+* a malformed header, or a token sent in more than one way: ``400 invalid_request``;
+* an unknown, expired, revoked token, or one whose user or client was disabled: ``401 invalid_token``;
+* a valid token without the ``openid`` scope: ``403 insufficient_scope`` with ``scope="openid"``
+  (OIDC Core §5.3.3 refers to RFC 6750 §3.1).
 """
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauth2_provider.views import UserInfoView as DOTUserInfoView
+from oauth2_provider.www_authenticate import build_bearer_challenge
 
 from provider.responses import no_store
 
+REALM = "userinfo"
+REQUIRED_SCOPE = "openid"
+# RFC 6750 §3.1: the HTTP status of each error code.
+STATUS = {"invalid_request": 400, "invalid_token": 401, "insufficient_scope": 403}
+FORM = "application/x-www-form-urlencoded"
+
 
 class UserInfoView(DOTUserInfoView):
-    """DOT's userinfo view: header (or form body) tokens only, and never cached."""
+    """DOT's userinfo view behind RFC 6750's refusals; claims never cached."""
 
     def _create_userinfo_response(self, request: HttpRequest) -> HttpResponse:
-        if "access_token" in request.GET:
-            response = self._query_token_refusal(request)
-        else:
-            response = super()._create_userinfo_response(request)
+        refusal = self._refusal(request)
+        response = refusal if refusal is not None else super()._create_userinfo_response(request)
         # Personal data: no shared or browser cache may keep it.
         return no_store(response)
 
-    @staticmethod
-    def _query_token_refusal(request: HttpRequest) -> HttpResponse:
-        if "Authorization" in request.headers:
-            # RFC 6750 §3.1: more than one method of sending a token is invalid_request (400).
-            error = {
-                "error": "invalid_request",
-                "error_description": "Send the access token in the Authorization header only, not also in the URL.",
-            }
-            response = JsonResponse(error, status=400)
-            response["WWW-Authenticate"] = 'Bearer error="invalid_request"'
-            return response
-        # RFC 6750 §3.1: an unsupported way of authenticating is answered like no authentication at all.
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        scheme, _sep, credentials = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            # A token elsewhere (query string, form body) or another scheme: as if there were no token.
+            return _challenge(request, None)
+        if len(credentials.split()) != 1:
+            return _challenge(
+                request, _error("invalid_request", "Send the access token as 'Authorization: Bearer <token>'.")
+            )
+        in_body = request.content_type == FORM and "access_token" in request.POST
+        if "access_token" in request.GET or in_body:
+            # RFC 6750 §3.1: more than one method of sending a token is invalid_request.
+            return _challenge(
+                request,
+                _error(
+                    "invalid_request",
+                    "Send the access token in the Authorization header only, not also in the URL or body.",
+                ),
+            )
+        valid, checked = get_oauthlib_core().verify_request(request, scopes=[REQUIRED_SCOPE])
+        if valid:
+            return None
+        error = getattr(checked, "oauth2_error", None) or _error("invalid_token", "The access token is invalid.")
+        if error.get("error") == "insufficient_scope":
+            error = {**error, "scope": REQUIRED_SCOPE}
+        return _challenge(request, error)
+
+
+def _error(code: str, description: str) -> dict:
+    return {"error": code, "error_description": description}
+
+
+def _challenge(request: HttpRequest, error: dict | None) -> HttpResponse:
+    """The refusal: a bare 401 challenge without an error, else the error's status, challenge and JSON body."""
+    challenge = build_bearer_challenge(request, error, realm=REALM, resource_metadata_url=None)
+    if error is None:
         response = HttpResponse(status=401)
-        response["WWW-Authenticate"] = "Bearer"
-        return response
+    else:
+        response = JsonResponse(error, status=STATUS.get(error["error"], 401))
+    response["WWW-Authenticate"] = challenge
+    return response

@@ -1,7 +1,7 @@
 """The cluster the tests of this package share: started once per module, stopped after it."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
@@ -48,3 +48,20 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
         yield running
     finally:
         running.stop()
+
+
+# What the cluster tests measured (propagation, the node-kill run's counts): shown at the end of the run.
+REPORT: list[str] = []
+
+
+@pytest.fixture
+def cluster_report() -> Callable[[str], None]:
+    """Add a line to the summary printed after the tests (figures, never assertions)."""
+    return REPORT.append
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if REPORT:
+        terminalreporter.section("cluster measurements")
+        for line in REPORT:
+            terminalreporter.write_line(line)

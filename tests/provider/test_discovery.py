@@ -207,7 +207,7 @@ def test_an_unadvertised_response_type_is_refused(browser, web_app, oidc, respon
     assert response.status_code == 302
     assert "token=" not in response["Location"]
     assert "code=" not in response["Location"]
-    assert redirect_query(response)["error"] == "unauthorized_client"
+    assert redirect_query(response)["error"] == "unsupported_response_type"
 
 
 def test_metadata_for_a_made_up_issuer_path_is_not_served(client):

@@ -99,7 +99,7 @@ def test_a_token_in_the_query_string_counts_as_no_token(browser, client, web_app
     response = client.get(reverse("oauth2_provider:user-info"), {"access_token": token})
 
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Bearer"
+    assert response["WWW-Authenticate"] == 'Bearer realm="userinfo"'
     assert b"sub" not in response.content
 
 

@@ -4,7 +4,6 @@ import json
 from dataclasses import asdict
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.sessions import user_sign_out_everywhere
@@ -34,10 +33,7 @@ class Command(BaseCommand):
             user = user_model._default_manager.get_by_natural_key(username)
         except user_model.DoesNotExist:
             raise CommandError(f"No user has the username {username!r}.") from None
-        try:
-            ended = user_sign_out_everywhere(user=user)
-        except ImproperlyConfigured as exc:
-            raise CommandError(str(exc)) from None
+        ended = user_sign_out_everywhere(user=user)
         if as_json:
             self.stdout.write(json.dumps({"username": user.get_username(), **asdict(ended)}, indent=2))
             return
