@@ -17,7 +17,7 @@ from oauth2_provider.models import get_grant_model
 from consent.services import consent_record
 from tests.conformance.matrix import matrix_test_names
 from tests.factories import PublicApplicationFactory
-from tests.flows import authorize_params, basic_auth, pkce_pair, redirect_query, tokens_for
+from tests.flows import FormClient, authorize_params, basic_auth, pkce_pair, redirect_query, tokens_for
 
 pytestmark = pytest.mark.django_db
 
@@ -348,7 +348,7 @@ def test_request_uri_not_pushed_here_is_invalid_request_uri_on_a_page(browser, w
 
 def test_request_uri_of_a_pushed_request_stands_for_it(browser, web_app):
     _, challenge = pkce_pair()
-    pushed = Client().post(
+    pushed = FormClient().post(
         reverse("oauth2_provider:pushed-authorization"),
         authorize_params(web_app, challenge=challenge),
         HTTP_AUTHORIZATION=basic_header(web_app),
