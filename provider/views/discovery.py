@@ -91,6 +91,9 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         # Exactly the values honoured (provider.authorization_request): none, login, consent (the page
         # despite remembered consent); select_account is answered account_selection_required.
         data["prompt_values_supported"] = supported_prompt_values()
+        # OIDC Back-Channel Logout 1.0 §2.1 (provider.backchannel_logout): logout tokens always carry sid.
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = True
         # Every OIDC Core display value is accepted (one responsive page serves them all); others are refused.
         data["display_values_supported"] = list(DISPLAY_VALUES)
         return _json_response(data)
