@@ -112,6 +112,9 @@ class UserSession(models.Model):
     # Written at most once per accounts.sessions.LAST_SEEN_INTERVAL, not on every request.
     last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
     ended = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The issuer as the sign-in request named it (the configured one, else derived from the host): the
+    # ``iss`` of this session's ID tokens, for its logout tokens, which may be sent with no request at hand.
+    issuer = models.CharField(_("issuer"), max_length=255, blank=True)
 
     objects = UserSessionQuerySet.as_manager()
 

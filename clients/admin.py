@@ -76,6 +76,8 @@ class ApplicationAdminForm(forms.ModelForm):
             "redirect_uris",
             "post_logout_redirect_uris",
             "allowed_origins",
+            "backchannel_logout_uri",
+            "backchannel_logout_session_required",
             "algorithm",
             "access_token_format",
             "jwt_access_token_lifetime",
@@ -178,7 +180,13 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
             (
                 _("Where it sends people"),
                 {
-                    "fields": ["redirect_uris", "post_logout_redirect_uris", "allowed_origins"],
+                    "fields": [
+                        "redirect_uris",
+                        "post_logout_redirect_uris",
+                        "allowed_origins",
+                        "backchannel_logout_uri",
+                        "backchannel_logout_session_required",
+                    ],
                     "description": _("Not needed by machines, resource servers and device apps."),
                 },
             ),

@@ -296,7 +296,16 @@ IDP = {
     # Rendered and sent by a worker thread after the response, so a reset request for a known address takes
     # as long as one for an unknown address (no enumeration by timing) and a slow mail server stalls no page.
     "ACCOUNT_MAIL_IN_BACKGROUND": True,
+    # Back-channel logout notices (provider.backchannel_logout) are sent by a worker thread after the sign-out
+    # commits; `manage.py deliver_backchannel_logouts` (cron) sends what a stopped process left and due retries.
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": True,
+    # Server-side requests to URIs clients registered (idp.outbound) go to public https addresses only;
+    # development turns this on so the demo web client on localhost can be called.
+    "OUTBOUND_ALLOW_PRIVATE_ADDRESSES": False,
     # A verification link works until the address is verified or changed, and for this long.
+    # Self-registration (accounts.registration) at /accounts/register/ and OIDC prompt=create: off unless turned
+    # on; a new account is signed in and mailed a verification link.
+    "SELF_REGISTRATION": env.bool("ACCOUNT_SELF_REGISTRATION", default=False),
     "EMAIL_VERIFICATION_TIMEOUT": env.int("EMAIL_VERIFICATION_TIMEOUT_SECONDS", default=24 * 3600),
     # How many reverse proxies in front of the app append to X-Forwarded-For. 0 trusts only REMOTE_ADDR:
     # trusting more hops than really exist lets a client forge its address and dodge per-IP throttles.
@@ -548,6 +557,9 @@ OAUTH2_PROVIDER = {
         "urn:ietf:params:oauth:grant-type:device_code",
     ],
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    # OpenID Connect Prompt Create 1.0: prompt=create sends a signed-out user to self-registration, when on.
+    "OIDC_RP_INITIATED_REGISTRATION_ENABLED": IDP["SELF_REGISTRATION"],
+    "OIDC_RP_INITIATED_REGISTRATION_URL": "register",
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": True,
     "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": False,

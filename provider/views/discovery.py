@@ -95,6 +95,9 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         # provider.acr: what acr_values may ask for, and the ID token's acr and amr.
         data["acr_values_supported"] = ACR_VALUES_SUPPORTED
         data["claims_supported"] = sorted({*data.get("claims_supported", []), "acr", "amr", "auth_time"})
+        # OIDC Back-Channel Logout 1.0 §2.1 (provider.backchannel_logout): logout tokens always carry sid.
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = True
         # Every OIDC Core display value is accepted (one responsive page serves them all); others are refused.
         data["display_values_supported"] = list(DISPLAY_VALUES)
         return _json_response(data)
