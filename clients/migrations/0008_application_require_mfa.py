@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0006_application_client_authentication'),
+        ('clients', '0007_application_backchannel_logout'),
     ]
 
     operations = [

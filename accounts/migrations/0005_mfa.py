@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_session'),
+        ('accounts', '0004_user_session_issuer'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
