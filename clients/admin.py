@@ -81,6 +81,9 @@ class ApplicationAdminForm(forms.ModelForm):
             "jwt_access_token_lifetime",
             "skip_authorization",
             "require_pushed_authorization_requests",
+            "token_endpoint_auth_method",
+            "jwks",
+            "jwks_uri",
             "is_active",
             "user",
         )
@@ -128,8 +131,15 @@ class ApplicationAdminForm(forms.ModelForm):
         ]
         # Not sent (a script's form data from before these fields existed): the client keeps what it has, and a
         # new one gets the defaults, opaque tokens. A blank value never turns a JWT client back to opaque.
-        for name in ("access_token_format", "jwt_access_token_lifetime"):
+        for name in ("access_token_format", "jwt_access_token_lifetime", "token_endpoint_auth_method"):
             self.fields[name].required = False
+
+    def clean_token_endpoint_auth_method(self) -> str:
+        return self.cleaned_data.get("token_endpoint_auth_method") or self.instance.token_endpoint_auth_method
+
+    def clean_jwks(self) -> dict:
+        # An empty box means "no inline keys" (the column holds {} then, never null).
+        return self.cleaned_data.get("jwks") or {}
 
     def clean_access_token_format(self) -> str:
         return self.cleaned_data.get("access_token_format") or self.instance.access_token_format
@@ -172,6 +182,15 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
                 },
             ),
             (_("Tokens"), {"fields": ["algorithm", "access_token_format", "jwt_access_token_lifetime"]}),
+            (
+                _("How it authenticates"),
+                {
+                    "fields": ["token_endpoint_auth_method", "jwks", "jwks_uri"],
+                    "description": _(
+                        "Confidential clients only. Public keys for private_key_jwt, never private ones."
+                    ),
+                },
+            ),
             (
                 _("Trust and status"),
                 {"fields": ["skip_authorization", "require_pushed_authorization_requests", "is_active", "user"]},

@@ -10,6 +10,7 @@ from oauth2_provider.models import AbstractApplication
 from clients.redirect_matching import redirect_uri_matches
 from clients.redirect_uris import redirect_uri_problems
 from idp.settings import idp_settings
+from provider.client_jwks import jwks_problem, jwks_uri_problem
 
 
 class GrantType(models.TextChoices):
@@ -45,6 +46,13 @@ class AccessTokenFormat(models.TextChoices):
 
     OPAQUE = "opaque", _("Opaque (a random string; resource servers ask /o/introspect/)")
     JWT = "jwt", _("JWT (RFC 9068; resource servers verify it offline against the JWKS)")
+
+
+class TokenEndpointAuthMethod(models.TextChoices):
+    """How a confidential client proves who it is at the token, revocation, introspection, PAR and device endpoints."""
+
+    CLIENT_SECRET = "client_secret", _("Client secret (HTTP Basic or form body)")
+    PRIVATE_KEY_JWT = "private_key_jwt", _("Signed JWT (private_key_jwt, RFC 7523): the client keeps a private key")
 
 
 class Application(AbstractApplication):
@@ -105,6 +113,31 @@ class Application(AbstractApplication):
             "The client must send its authorization requests to the pushed authorization request endpoint "
             "(RFC 9126) and only a request_uri through the browser, so no parameter can be read or changed "
             "on the way. Its other authorization requests are refused."
+        ),
+    )
+
+    token_endpoint_auth_method = models.CharField(
+        _("client authentication"),
+        max_length=20,
+        choices=TokenEndpointAuthMethod.choices,
+        default=TokenEndpointAuthMethod.CLIENT_SECRET,
+        help_text=_(
+            "A private_key_jwt client signs a short-lived JWT with its own private key instead of sending a "
+            "secret; its secret is then refused. Give its public keys below (a JWK set or a JWKS URI)."
+        ),
+    )
+    jwks = models.JSONField(
+        _("public keys (JWK set)"),
+        default=dict,
+        blank=True,
+        help_text=_('The client\'s public signing keys, {"keys": [...]}. Never a private key.'),
+    )
+    jwks_uri = models.URLField(
+        _("JWKS URI"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Where the client publishes its public keys (https, public address). Used when no JWK set is given."
         ),
     )
 
@@ -184,12 +217,33 @@ class Application(AbstractApplication):
             for uri in getattr(self, field).split():
                 for problem in redirect_uri_problems(uri, public_client=public, allow_http_loopback=allow_http):
                     errors.setdefault(field, []).append(problem)
+        errors_for_keys = self._client_key_problems()
+        for field, problem in errors_for_keys:
+            errors.setdefault(field, []).append(problem)
         if REDIRECTING_GRANTS.intersection(self.grant_types) and not self.redirect_uris.split():
             errors.setdefault("redirect_uris", []).append(
                 _("The authorization code grant needs at least one redirect URI.")
             )
         if errors:
             raise ValidationError(errors)
+
+    def _client_key_problems(self) -> list[tuple[str, str]]:
+        """private_key_jwt needs a confidential client and exactly one source of public keys, each acceptable."""
+        problems = []
+        if self.jwks:
+            problem = jwks_problem(self.jwks)
+            if problem:
+                problems.append(("jwks", problem))
+        if self.jwks_uri:
+            problem = jwks_uri_problem(self.jwks_uri)
+            if problem:
+                problems.append(("jwks_uri", problem))
+        if self.token_endpoint_auth_method == TokenEndpointAuthMethod.PRIVATE_KEY_JWT:
+            if self.client_type == self.CLIENT_PUBLIC:
+                problems.append(("token_endpoint_auth_method", _("A public client does not authenticate.")))
+            if bool(self.jwks) == bool(self.jwks_uri):
+                problems.append(("jwks", _("Give either a JWK set or a JWKS URI (one of them) for private_key_jwt.")))
+        return problems
 
 
 class ClientSecretRotation(models.Model):

@@ -66,6 +66,11 @@ DEFAULTS: dict[str, Any] = {
     # whether every client must push its authorization requests (each client can also be required to).
     "PUSHED_AUTHORIZATION_REQUEST_SECONDS": 60,
     "REQUIRE_PUSHED_AUTHORIZATION_REQUESTS": False,
+    # provider.client_assertions: the longest lifetime (exp - now, exp - iat) a client assertion may have.
+    "CLIENT_ASSERTION_MAX_SECONDS": 300,
+    # provider.client_jwks: development only: fetch a client's jwks_uri over http / from a non-public address.
+    "CLIENT_JWKS_URI_ALLOW_HTTP": False,
+    "CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES": False,
     # config.database_outage: Retry-After while the database is unreachable, and while it is busy (locks).
     "DATABASE_OUTAGE_RETRY_AFTER_SECONDS": 5,
     "DATABASE_BUSY_RETRY_AFTER_SECONDS": 1,

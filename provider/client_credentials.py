@@ -61,3 +61,30 @@ def presented_by_http_request(request: HttpRequest) -> PresentedCredentials:
         return basic
     client_id = request.POST.get("client_id", "")
     return PresentedCredentials(client_id, request.POST.get("client_secret", ""), "body") if client_id else NONE
+
+
+# Body parameters that authenticate a client, each a method of its own (RFC 6749 §2.3.1 client_secret_post,
+# RFC 7523 §2.2 private_key_jwt / client_secret_jwt). A module that adds a method adds its parameter here.
+BODY_AUTHENTICATION_PARAMETERS = {"client_secret": "client_secret_post", "client_assertion": "client_assertion"}
+
+
+def authentication_ambiguity(request: HttpRequest) -> str:
+    """Why the client authentication ``request`` presents is ambiguous, or "" when it is not.
+
+    RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request", and
+    §5.2 names a request that "utilizes more than one mechanism for authenticating the client" an
+    ``invalid_request``. One identity per request, too: a body ``client_id`` may repeat the Basic one
+    (§3.2.1) but never name another client. Every client-authenticated endpoint asks here (the request
+    guard), so a new authentication method is one entry in BODY_AUTHENTICATION_PARAMETERS.
+    """
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    methods = [name for parameter, name in BODY_AUTHENTICATION_PARAMETERS.items() if parameter in request.POST]
+    basic = basic_credentials(authorization) if authorization else None
+    if authorization:
+        methods.insert(0, "client_secret_basic" if basic is not None else authorization.split(" ", 1)[0].lower())
+    if len(methods) > 1:
+        return "The request uses more than one client authentication method (" + ", ".join(methods) + ")."
+    body_client_id = request.POST.get("client_id")
+    if basic is not None and basic is not NONE and body_client_id is not None and body_client_id != basic.client_id:
+        return "The client_id parameter names another client than the Authorization header."
+    return ""

@@ -11,6 +11,10 @@ a parameter
 * is not UTF-8 or has broken percent-encoding (RFC 6749 Appendix B). Django decodes with replacement
   characters and oauthlib raised ValueError (a 500) on ``%zz`` at the authorization endpoint;
 * holds a NUL or other control character (no OAuth value has one; NUL breaks PostgreSQL text);
+* comes, at an endpoint where a client authenticates, in a body that is not
+  application/x-www-form-urlencoded (RFC 6749 §3.2; multipart and JSON bodies included), or with an
+  ambiguous client authentication: two methods, or two client identities
+  (provider.client_credentials.authentication_ambiguity, RFC 6749 §2.3 and §5.2);
 * is longer than REQUEST_GUARD_MAX_VALUE_LENGTH, or the body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE or
   DATA_UPLOAD_MAX_NUMBER_FIELDS (bounded work per request: ASVS 5 V2.4.1).
 
@@ -33,10 +37,20 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from idp.settings import idp_settings
+from provider.client_credentials import authentication_ambiguity
 from provider.responses import protocol_error
 
 # URL names (namespace oauth2_provider, except "login") whose parameters are checked.
 JSON_ENDPOINTS = {"token", "revoke-token", "introspect", "device-authorization", "user-info", "pushed-authorization"}
+# Endpoints a client authenticates at, whose POST body RFC 6749 §3.2 (and RFC 7009 §2.1, RFC 7662 §2.1,
+# RFC 8628 §3.1, RFC 9126 §2.1) defines as application/x-www-form-urlencoded, nothing else.
+CLIENT_AUTHENTICATED_ENDPOINTS = {
+    "token",
+    "revoke-token",
+    "introspect",
+    "device-authorization",
+    "pushed-authorization",
+}
 API_NAMESPACE = "api"
 PAGE_ENDPOINTS = {"authorize", "rp-initiated-logout"}
 SIGN_IN_PAGES = {"login"}
@@ -132,6 +146,9 @@ def check_request(request: HttpRequest, url_name: str) -> None:
         )
         return
     check_parameters(query, where="query", allow_repeats=False)
+    if url_name in CLIENT_AUTHENTICATED_ENDPOINTS and request.content_type != FORM_CONTENT_TYPE:
+        # Django reads a multipart or JSON body too, and oauthlib would then see whatever it made of it.
+        raise MalformedRequest(_("The request body must be %(type)s (RFC 6749 §3.2).") % {"type": FORM_CONTENT_TYPE})
     try:
         # Both bounded by DATA_UPLOAD_MAX_MEMORY_SIZE / _NUMBER_FIELDS; parsed here so that a body over a
         # limit is this 400, not an exception inside the view.
@@ -150,6 +167,8 @@ def check_request(request: HttpRequest, url_name: str) -> None:
         allow_repeats=url_name in OWN_FORM_POSTS,
         repeats_checked_later=left_to_oauthlib(url_name, pairs),
     )
+    if url_name in CLIENT_AUTHENTICATED_ENDPOINTS and (ambiguity := authentication_ambiguity(request)):
+        raise MalformedRequest(ambiguity)
 
 
 def check_api_request(request: HttpRequest) -> None:

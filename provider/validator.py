@@ -34,10 +34,18 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749 import utils
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, UnauthorizedClientError
 
 from audit.oauth_events import record_refresh_reuse, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
+from provider.client_assertions import (
+    PRIVATE_KEY_JWT,
+    AssertionRefused,
+    asserted_client_id,
+    client_assertion_check,
+    presents_assertion,
+)
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.id_token_keys import retired_signing_key, unverified_kid
 from provider.jwt_access_tokens import absolute_request_uri, jwt_access_token_refusal, looks_like_jwt
@@ -75,6 +83,11 @@ class OAuth2Validator(DOTOAuth2Validator):
         """DOT's check behind the brute-force throttle, with rotated secrets and hash upgrades."""
         # A blocked client_id or IP gets a 429 before any secret is checked (provider.throttling).
         check_client_auth_allowed(request)
+        if presents_assertion(request):
+            authenticated = self._authenticate_with_assertion(request)
+            if not authenticated:
+                client_auth_failed(request)
+            return authenticated
         presented = presented_by_oauthlib_request(request)
         if client_id_is_malformed(presented.client_id):
             client_auth_failed(request)  # never looked up: no client has such an id (request_guard)
@@ -85,9 +98,32 @@ class OAuth2Validator(DOTOAuth2Validator):
         elif presented.client_id and presented.secret and self._load_application(presented.client_id, request):
             # Secret rotation with overlap: a replaced secret works until it expires or an admin retires it.
             authenticated = previous_secret_matches(application=request.client, secret=presented.secret)
+        if authenticated and request.client.token_endpoint_auth_method == PRIVATE_KEY_JWT:
+            # An admin moved the client to keys: its old secret, wherever it ended up, proves nothing now.
+            authenticated = False
         if not authenticated:
             client_auth_failed(request)
         return authenticated
+
+    def _authenticate_with_assertion(self, request: Request) -> bool:
+        """private_key_jwt (provider.client_assertions): the assertion names the client and proves it."""
+        client_id = asserted_client_id(request)
+        if client_id_is_malformed(client_id) or (request.client_id and request.client_id != client_id):
+            return False
+        if not self._load_application(client_id, request):
+            return False
+        try:
+            client_assertion_check(request=request, application=request.client)
+        except AssertionRefused as error:
+            log.info("Client assertion of %r refused: %s", client_id, error)
+            return False
+        request.client_id = client_id
+        return True
+
+    def client_authentication_required(self, request: Request, *args, **kwargs) -> bool:
+        """DOT's answer, and always for a request carrying a client assertion, whatever the client's type."""
+        # Otherwise a public client's id beside a junk assertion would pass as an unauthenticated public client.
+        return presents_assertion(request) or super().client_authentication_required(request, *args, **kwargs)
 
     def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
         """Only hashed secrets count: a plain-text stored secret (never written by us) is refused."""
@@ -135,13 +171,29 @@ class OAuth2Validator(DOTOAuth2Validator):
             return False
         return needed is not None and needed in request.client.grant_types
 
+    def validate_user(self, username, password, client, request: Request, *args, **kwargs) -> bool:
+        """DOT's password check, made only for a client an admin gave the legacy password grant.
+
+        oauthlib checks the user's password before the grant type, so any client could tell a right
+        password (unauthorized_client) from a wrong one (invalid_grant): refuse the grant first.
+        """
+        if not self.validate_grant_type(request.client_id, "password", client, request):
+            raise UnauthorizedClientError(request=request)
+        return super().validate_user(username, password, client, request, *args, **kwargs)
+
     def get_original_scopes(self, refresh_token, request: Request, *args, **kwargs) -> list[str]:
-        """The refreshed grant's scopes, less any an admin has since taken from the client.
+        """The refreshed grant's original scopes, less any an admin has since taken from the client.
 
         oauthlib re-issues the original scopes on refresh without asking validate_scopes, so without
         this a client would keep a scope for as long as it kept refreshing.
         """
-        original = utils.scope_to_list(super().get_original_scopes(refresh_token, request, *args, **kwargs))
+        # RFC 6749 §6: the scope "originally granted by the resource owner", kept on the token family
+        # (tokens.selectors read it with the refresh token); DOT's answer, the previous access token's
+        # scope, only for chains started before families recorded it.
+        granted = getattr(request.refresh_token_instance, "family_scope", None)
+        if not granted:
+            granted = super().get_original_scopes(refresh_token, request, *args, **kwargs)
+        original = utils.scope_to_list(granted)
         available = get_scopes_backend().get_available_scopes(application=request.client, request=request)
         return [scope for scope in original if scope in available]
 
@@ -204,8 +256,11 @@ class OAuth2Validator(DOTOAuth2Validator):
         return request.user.is_active
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request: Request, *args, **kwargs) -> bool:
+        """The code's redirect URI; a mismatch is invalid_grant (RFC 6749 §5.2), not oauthlib's invalid_request."""
         grant = self._client_grant(code, client, request)
-        return grant is not None and grant.redirect_uri_allowed(redirect_uri)
+        if grant is None or not grant.redirect_uri_allowed(redirect_uri):
+            raise InvalidGrantError(description="The redirect_uri does not match the authorization request.")
+        return True
 
     def get_code_challenge(self, code, request: Request) -> str | None:
         grant = self._client_grant(code, request.client, request)

@@ -17,9 +17,10 @@ from tests.factories import (
     ResourceServerApplicationFactory,
     UserFactory,
 )
+from tests.faults.proxied_server import database_proxy, proxied_app_server  # noqa: F401 - fixtures
 
 # The app server behind a cuttable database proxy, shared by the outage and health tests.
-from tests.faults.proxied_server import database_proxy, proxied_app_server  # noqa: F401 - fixtures
+from tests.flows import FormClient
 from tests.mail_server import Inbox, running_smtp_server
 from token_cache.cache import access_tokens
 
@@ -73,9 +74,15 @@ def resource_server(db):
 
 
 @pytest.fixture
+def client() -> Client:
+    """pytest-django's ``client``, posting forms the way OAuth clients do (tests.flows.FormClient)."""
+    return FormClient()
+
+
+@pytest.fixture
 def browser(user) -> Client:
     """A Django test client with ``user`` signed in, standing in for the user's browser."""
-    http = Client()
+    http = FormClient()
     http.force_login(user)
     return http
 

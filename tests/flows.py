@@ -10,6 +10,21 @@ from django.urls import reverse
 
 from tests.factories import CLIENT_SECRET
 
+FORM = "application/x-www-form-urlencoded"
+
+
+class FormClient(Client):
+    """Django's test client, posting a dict as application/x-www-form-urlencoded instead of multipart.
+
+    That is the one body every OAuth endpoint accepts (RFC 6749 §3.2), and what browsers send for our
+    forms, so the suite's ``client`` and ``browser`` post it by default; pass ``content_type`` for another.
+    """
+
+    def post(self, path, data=None, content_type=FORM, **kwargs):
+        if content_type == FORM and isinstance(data, dict):
+            data = urlencode(data, doseq=True)
+        return super().post(path, data, content_type=content_type, **kwargs)
+
 
 def pkce_pair() -> tuple[str, str]:
     """A fresh (code_verifier, S256 code_challenge) pair (RFC 7636)."""
@@ -82,12 +97,12 @@ def exchange_code(http: Client, app, code: str, verifier: str, *, secret: str | 
         headers = basic_auth(app.client_id, secret)
     else:
         data["client_id"] = app.client_id
-    return http.post(reverse("oauth2_provider:token"), data, **headers)
+    return form_post(http, reverse("oauth2_provider:token"), data, **headers)
 
 
 def form_post(http: Client, url: str, data: dict, **headers):
     """POST ``data`` as application/x-www-form-urlencoded, the encoding every OAuth endpoint expects."""
-    return http.post(url, urlencode(data), content_type="application/x-www-form-urlencoded", **headers)
+    return http.post(url, urlencode(data), content_type=FORM, **headers)
 
 
 def token_request(http: Client, app, data: dict, *, secret: str | None = CLIENT_SECRET):

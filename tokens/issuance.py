@@ -99,6 +99,7 @@ def record_family(request: Request, state: IssuanceState) -> None:
         user=request.user,
         grant_type=request.grant_type,
         first_access_token=access_token,
+        scope=access_token.scope or "",  # what every later refresh of the chain may ask for (RFC 6749 §6)
     )
     if refresh_token is not None and refresh_token.token_family:
         family.id = refresh_token.token_family

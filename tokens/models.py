@@ -47,6 +47,10 @@ class TokenFamily(models.Model):
     # The sign-in session behind the grant (accounts.sessions): every ID token of the chain names it as
     # ``sid``, and back-channel logout finds the clients to tell when that session ends.
     sid = models.CharField(_("session id (sid)"), max_length=64, blank=True, db_index=True)
+    # The scope the grant first issued. RFC 6749 §6: a refresh may ask for less, and a later refresh for
+    # anything up to this again, never more. DOT compares with the previous access token instead, so one
+    # narrowing refresh lost the rest for good. Empty for chains started before it was recorded.
+    scope = models.TextField(_("scope originally granted"), blank=True)
 
     class Meta:
         verbose_name = _("token family")

@@ -5,7 +5,7 @@ from oauth2_provider.views import DeviceAuthorizationView as DOTDeviceAuthorizat
 from oauthlib.oauth2 import DeviceApplicationServer
 from oauthlib.oauth2.rfc6749 import errors, utils
 
-from provider.responses import no_store
+from provider.responses import no_store, with_client_challenge
 
 DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -19,7 +19,12 @@ class DeviceAuthorizationServer(DeviceApplicationServer):
     """
 
     def validate_device_authorization_request(self, request) -> None:
-        super().validate_device_authorization_request(request)
+        try:
+            super().validate_device_authorization_request(request)
+        except errors.InvalidClientIdError as error:
+            # An unknown client is invalid_client (RFC 6749 §5.2, which RFC 8628 §3.2 refers to), not
+            # oauthlib's invalid_request.
+            raise errors.InvalidClientError(request=request) from error
         validator = self.request_validator
         if not validator.validate_grant_type(request.client_id, DEVICE_CODE_GRANT_TYPE, request.client, request):
             raise errors.UnauthorizedClientError(request=request)
@@ -37,4 +42,4 @@ class DeviceAuthorizationView(DOTDeviceAuthorizationView):
     server_class = DeviceAuthorizationServer
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return no_store(super().post(request, *args, **kwargs))
+        return no_store(with_client_challenge(super().post(request, *args, **kwargs)))

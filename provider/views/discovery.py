@@ -16,9 +16,10 @@ from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetad
 
 from idp.settings import idp_settings
 from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
+from provider.client_assertions import PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
-INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post", PRIVATE_KEY_JWT]
 # Entries of the RFC 8414 document that the OIDC one lacks and copies verbatim.
 SHARED_ENTRIES = (
     "grant_types_supported",
@@ -31,6 +32,10 @@ SHARED_ENTRIES = (
     "response_modes_supported",
     "pushed_authorization_request_endpoint",
     "require_pushed_authorization_requests",
+    "token_endpoint_auth_methods_supported",
+    "token_endpoint_auth_signing_alg_values_supported",
+    "revocation_endpoint_auth_signing_alg_values_supported",
+    "introspection_endpoint_auth_signing_alg_values_supported",
 )
 
 
@@ -56,6 +61,13 @@ class OAuthServerMetadataView(DOTOAuthServerMetadataView):
             request, "pushed-authorization", required=True
         )
         data["require_pushed_authorization_requests"] = idp_settings.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS
+        # private_key_jwt at every endpoint that authenticates clients (provider.client_assertions); never
+        # client_secret_jwt, which would need the plain client secret that only exists hashed here.
+        for endpoint in ("token", "revocation"):
+            methods = [m for m in data.get(f"{endpoint}_endpoint_auth_methods_supported", []) if m != PRIVATE_KEY_JWT]
+            data[f"{endpoint}_endpoint_auth_methods_supported"] = [*methods, PRIVATE_KEY_JWT]
+        for endpoint in ("token", "revocation", "introspection"):
+            data[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = list(SIGNING_ALGORITHMS)
         return data
 
     def get(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:

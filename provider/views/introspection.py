@@ -17,7 +17,7 @@ from oauth2_provider.www_authenticate import build_bearer_challenge, challenge_s
 from oauthlib.common import Request as OAuthlibRequest
 
 from provider.jwt_access_tokens import jwt_access_token_verify, looks_like_jwt
-from provider.responses import no_store, protocol_error
+from provider.responses import error_body_sanitized, no_store, protocol_error
 from resource_verifier.verification import InvalidToken
 from token_cache.selectors import bearer_token_presented
 
@@ -62,7 +62,7 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         else:
             response = JsonResponse(self._description(request, token_value))
         # The answer describes a live credential: no cache may keep it (as for token responses).
-        return no_store(response)
+        return no_store(error_body_sanitized(response))
 
     @staticmethod
     def _description(request: HttpRequest, token_value: str) -> dict:

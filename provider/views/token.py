@@ -9,6 +9,7 @@
 """
 
 import json
+import re
 
 from django.core.cache import cache
 from django.db import transaction
@@ -23,20 +24,48 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 from oauthlib.oauth2.rfc8628.errors import ExpiredTokenError, SlowDownError
 
 from provider.client_credentials import presented_by_http_request
-from provider.responses import no_store, oauth2_error_response
+from provider.responses import (
+    CLIENT_CHALLENGE,  # noqa: F401 - provider.views.pushed_authorization imports it here
+    no_store,
+    oauth2_error_response,
+    protocol_error,
+    with_client_challenge,
+)
 from provider.state import token_request
 from tokens.checksums import sha256_hex
 
-CLIENT_CHALLENGE = 'Basic realm="oauth"'
 # RFC 8628 §3.5: each slow_down adds five seconds to the interval the client must keep.
 SLOW_DOWN_STEP_SECONDS = 5
 
 
-def _with_client_challenge(response: HttpResponse) -> HttpResponse:
-    """Give an invalid_client 401 the Basic challenge RFC 6749 §5.2 asks for."""
-    if response.status_code == 401:
-        response["WWW-Authenticate"] = CLIENT_CHALLENGE
-    return response
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+# RFC 7636 §4.1: code-verifier = 43*128unreserved, unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"
+CODE_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
+
+
+def _malformed(request: HttpRequest) -> str:
+    """Why a token request is invalid_request where DOT would answer otherwise, or "" when it is not.
+
+    * no ``grant_type``: oauthlib answers unsupported_grant_type; RFC 6749 §5.2 calls a missing
+      parameter invalid_request;
+    * a device-code poll without ``device_code``: DOT reads it unchecked, a 500 (RFC 8628 §3.4: REQUIRED);
+    * a code exchange without ``code_verifier`` or with one RFC 7636 §4.1 does not allow (43 to 128
+      unreserved characters): every code here has a challenge (PKCE is required), so the verifier is a
+      required parameter, and a malformed one is a malformed request; oauthlib calls both invalid_grant,
+      which RFC 7636 §4.6 keeps for a well-formed verifier that does not match.
+    """
+    grant_type = request.POST.get("grant_type", "")
+    if not grant_type:
+        return "Missing grant_type parameter."
+    if grant_type == DEVICE_CODE_GRANT and not request.POST.get("device_code"):
+        return "Missing device_code parameter."
+    if grant_type == "authorization_code":
+        verifier = request.POST.get("code_verifier", "")
+        if not verifier:
+            return "Missing code_verifier parameter."
+        if not CODE_VERIFIER.fullmatch(verifier):
+            return "The code_verifier must be 43 to 128 characters from A-Z a-z 0-9 - . _ ~ (RFC 7636 4.1)."
+    return ""
 
 
 class TokenView(DOTTokenView):
@@ -52,10 +81,12 @@ class TokenView(DOTTokenView):
         # token, the ID token, the tokens and the audit row commit together or not at all, so one of
         # several concurrent redemptions wins and a failure half-way leaves no row behind. token_request()
         # opens the state the validator fills and this view reads back (provider.state).
+        if problem := _malformed(request):
+            return protocol_error("invalid_request", problem)
         with transaction.atomic(), token_request() as state:
             self.request_state = state
             response = super().post(request, *args, **kwargs)
-        return _with_client_challenge(response)
+        return with_client_challenge(response)
 
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -120,4 +151,4 @@ class RevokeTokenView(DOTRevokeTokenView):
     """DOT's revocation endpoint (RFC 7009) with a Basic challenge on 401."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return _with_client_challenge(super().post(request, *args, **kwargs))
+        return with_client_challenge(super().post(request, *args, **kwargs))

@@ -1,0 +1,137 @@
+"""Client authentication with a signed JWT: private_key_jwt (RFC 7523 §2.2, OIDC Core §9).
+
+The client sends ``client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`` and
+``client_assertion``, a JWT it signed with a private key whose public half the admin registered (``jwks``
+or ``jwks_uri``, provider.client_jwks). Checked here: an asymmetric algorithm from the allow-list (never
+``none``, never HMAC: a symmetric key would be the client secret, which is stored hashed and so cannot
+verify anything), ``iss`` = ``sub`` = the client, ``aud`` naming this provider (its issuer, the token
+endpoint or the endpoint called: RFC 7523 §3 and OIDC Core §9 disagree, both are accepted), ``exp``
+required and at most CLIENT_ASSERTION_MAX_SECONDS away (so the ``jti`` memory below stays bounded),
+``iat``/``nbf`` not in the future, and ``jti`` used once: remembered in the shared cache (Redis in
+production) until the assertion expires, so a replay fails in every app process.
+
+client_secret_jwt is not offered: it needs the plain secret as an HMAC key, and secrets are stored as
+hashes (clients.hashers) so that a database leak does not hand them out. Keeping a second, reversible copy
+would undo that; discovery does not list it and an HS256 assertion is refused.
+"""
+
+import base64
+import binascii
+import hashlib
+import json
+import time
+
+from django.core.cache import cache
+from django.urls import reverse
+from joserfc import jwt
+from joserfc.errors import JoseError
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.common import Request
+
+from idp.settings import idp_settings
+from provider.client_jwks import JWKSRefused, client_key_set
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+PRIVATE_KEY_JWT = "private_key_jwt"
+SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
+# Clocks differ a little between client and provider.
+LEEWAY_SECONDS = 30
+
+
+class AssertionRefused(Exception):
+    """The client assertion does not authenticate the client; the message is for logs only."""
+
+
+def presents_assertion(request: Request) -> bool:
+    """Whether the request tries to authenticate with a client assertion (either parameter counts)."""
+    return bool(request._params.get("client_assertion") or request._params.get("client_assertion_type"))
+
+
+def asserted_client_id(request: Request) -> str:
+    """The client the assertion claims to come from (unverified ``sub``), for the lookup before the check."""
+    assertion = request._params.get("client_assertion") or ""
+    try:
+        payload = assertion.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
+        return ""
+    subject = claims.get("sub") if isinstance(claims, dict) else None
+    return subject if isinstance(subject, str) else ""
+
+
+def accepted_audiences(request: Request) -> set[str]:
+    """The issuer, the token endpoint and the endpoint this request was sent to (without its query)."""
+    issuer = oauth2_settings.oidc_issuer(request)
+    origin = issuer.split("/", 3)
+    base = "/".join(origin[:3])
+    endpoint = request.uri.split("?", 1)[0].split("#", 1)[0]
+    if endpoint.startswith("/"):
+        endpoint = base + endpoint
+    return {issuer, base + reverse("oauth2_provider:token"), endpoint}
+
+
+def client_assertion_check(*, request: Request, application) -> None:
+    """Verify ``request``'s client assertion as ``application``'s; raise AssertionRefused when it fails."""
+    if request._params.get("client_assertion_type") != ASSERTION_TYPE:
+        raise AssertionRefused("Unsupported client_assertion_type.")
+    if application.token_endpoint_auth_method != PRIVATE_KEY_JWT:
+        raise AssertionRefused("The client is not registered for private_key_jwt.")
+    assertion = request._params.get("client_assertion") or ""
+    header = _header(assertion)
+    if header.get("alg") not in SIGNING_ALGORITHMS:
+        raise AssertionRefused(f"Algorithm {header.get('alg')!r} is not allowed.")
+    kid = header.get("kid") if isinstance(header.get("kid"), str) else None
+    try:
+        keys = client_key_set(application, kid=kid)
+        token = jwt.decode(assertion, keys, algorithms=list(SIGNING_ALGORITHMS))
+    except JWKSRefused as error:
+        raise AssertionRefused(str(error)) from error
+    except (JoseError, ValueError, TypeError, KeyError) as error:
+        raise AssertionRefused(f"Bad signature or unreadable assertion: {error}") from error
+    _check_claims(token.claims, client_id=application.client_id, audiences=accepted_audiences(request))
+
+
+def _header(assertion: str) -> dict:
+    try:
+        segment = assertion.split(".")[0]
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise AssertionRefused("Unreadable assertion header.") from error
+    if not isinstance(header, dict):
+        raise AssertionRefused("Unreadable assertion header.")
+    return header
+
+
+def _check_claims(claims: dict, *, client_id: str, audiences: set[str]) -> None:
+    now = time.time()
+    if claims.get("iss") != client_id or claims.get("sub") != client_id:
+        raise AssertionRefused("iss and sub must both be the client_id.")
+    audience = claims.get("aud")
+    named = {audience} if isinstance(audience, str) else set(audience) if isinstance(audience, list) else set()
+    if not named & audiences:
+        raise AssertionRefused("aud does not name this provider.")
+    exp = claims.get("exp")
+    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        raise AssertionRefused("exp is required.")
+    if exp <= now - LEEWAY_SECONDS:
+        raise AssertionRefused("The assertion has expired.")
+    longest = idp_settings.CLIENT_ASSERTION_MAX_SECONDS
+    if exp - now > longest + LEEWAY_SECONDS:
+        raise AssertionRefused("The assertion lives too long.")
+    for name in ("iat", "nbf"):
+        value = claims.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, int | float) or isinstance(value, bool) or value > now + LEEWAY_SECONDS:
+            raise AssertionRefused(f"{name} is in the future.")
+    iat = claims.get("iat")
+    if iat is not None and exp - iat > longest + LEEWAY_SECONDS:
+        raise AssertionRefused("The assertion lives too long.")
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti:
+        raise AssertionRefused("jti is required.")
+    # RFC 7523 §3 item 7: a jti is used once. add() is atomic in Redis (SET NX) and the database cache, and
+    # the entry outlives the assertion, after which exp refuses it anyway.
+    key = "client-assertion-jti:" + hashlib.sha256(f"{client_id}\0{jti}".encode()).hexdigest()
+    if not cache.add(key, 1, timeout=int(exp - now) + 2 * LEEWAY_SECONDS):
+        raise AssertionRefused("The assertion's jti was used before.")
