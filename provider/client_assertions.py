@@ -49,7 +49,11 @@ def presents_assertion(request: Request) -> bool:
 
 def asserted_client_id(request: Request) -> str:
     """The client the assertion claims to come from (unverified ``sub``), for the lookup before the check."""
-    assertion = request._params.get("client_assertion") or ""
+    return assertion_subject(request._params.get("client_assertion") or "")
+
+
+def assertion_subject(assertion: str) -> str:
+    """The unverified ``sub`` of a client assertion ("" when unreadable)."""
     try:
         payload = assertion.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

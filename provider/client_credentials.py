@@ -14,6 +14,8 @@ from urllib.parse import unquote_plus
 from django.http import HttpRequest
 from oauthlib.common import Request as OAuthlibRequest
 
+from provider.client_assertions import assertion_subject
+
 
 @dataclass(frozen=True, slots=True)
 class PresentedCredentials:
@@ -21,7 +23,7 @@ class PresentedCredentials:
 
     client_id: str = ""
     secret: str = ""
-    # "basic" for HTTP Basic, "body" for form fields, "" when the request names no client.
+    # "basic" for HTTP Basic, "body" for form fields, "assertion" for a client assertion's sub, "" for none.
     method: str = ""
 
 
@@ -51,7 +53,9 @@ def presented_by_oauthlib_request(request: OAuthlibRequest) -> PresentedCredenti
         return basic
     client_id = str(getattr(request, "client_id", None) or "")
     secret = str(getattr(request, "client_secret", None) or "")
-    return PresentedCredentials(client_id, secret, "body") if client_id else NONE
+    if client_id:
+        return PresentedCredentials(client_id, secret, "body")
+    return _asserted(str(request._params.get("client_assertion") or ""))
 
 
 def presented_by_http_request(request: HttpRequest) -> PresentedCredentials:
@@ -60,7 +64,16 @@ def presented_by_http_request(request: HttpRequest) -> PresentedCredentials:
     if basic is not None:
         return basic
     client_id = request.POST.get("client_id", "")
-    return PresentedCredentials(client_id, request.POST.get("client_secret", ""), "body") if client_id else NONE
+    if client_id:
+        return PresentedCredentials(client_id, request.POST.get("client_secret", ""), "body")
+    return _asserted(request.POST.get("client_assertion", ""))
+
+
+def _asserted(assertion: str) -> PresentedCredentials:
+    # private_key_jwt (provider.client_assertions) may name the client only in the assertion's sub: the
+    # throttle, the device-code owner check and audit need that claim (unverified, as a client_id is) too.
+    client_id = assertion_subject(assertion) if assertion else ""
+    return PresentedCredentials(client_id, "", "assertion") if client_id else NONE
 
 
 # Body parameters that authenticate a client, each a method of its own (RFC 6749 §2.3.1 client_secret_post,
