@@ -17,7 +17,7 @@ from oauth2_provider.models import get_grant_model
 from consent.services import consent_record
 from tests.conformance.matrix import matrix_test_names
 from tests.factories import PublicApplicationFactory
-from tests.flows import authorize_params, basic_auth, form_post, pkce_pair, redirect_query, tokens_for
+from tests.flows import FormClient, authorize_params, basic_auth, pkce_pair, redirect_query, tokens_for
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,10 @@ def error_page(response) -> dict:
 def consent_page(response) -> None:
     assert response.status_code == 200, response.content
     assert "form" in response.context
+
+
+def basic_header(app) -> str:
+    return basic_auth(app.client_id)["HTTP_AUTHORIZATION"]
 
 
 def claims_of(jwt_value: str) -> dict:
@@ -344,11 +348,10 @@ def test_request_uri_not_pushed_here_is_invalid_request_uri_on_a_page(browser, w
 
 def test_request_uri_of_a_pushed_request_stands_for_it(browser, web_app):
     _, challenge = pkce_pair()
-    pushed = form_post(
-        Client(),
+    pushed = FormClient().post(
         reverse("oauth2_provider:pushed-authorization"),
         authorize_params(web_app, challenge=challenge),
-        **basic_auth(web_app.client_id),
+        HTTP_AUTHORIZATION=basic_header(web_app),
     )
     query = {"client_id": web_app.client_id, "request_uri": pushed.json()["request_uri"]}
 

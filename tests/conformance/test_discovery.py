@@ -9,7 +9,14 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from tests.factories import CLIENT_SECRET, AccessTokenFactory
+from clients.models import TokenEndpointAuthMethod
+from tests.client_assertions.keys import KEY_FOR_ALGORITHM, assertion, assertion_form, public_jwks
+from tests.factories import (
+    CLIENT_SECRET,
+    AccessTokenFactory,
+    MachineApplicationFactory,
+    ResourceServerApplicationFactory,
+)
 from tests.flows import basic_auth, consent, form_post, obtain_code, pkce_pair, redirect_query
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +39,22 @@ def jwks(client, document) -> dict:
 
 
 def authenticate(client, method: str, url: str, app, data: dict):
-    """POST ``data`` to ``url`` as ``app`` with the token_endpoint_auth_method ``method``."""
+    """POST ``data`` to ``url`` as ``app`` with the token_endpoint_auth_method ``method``.
+
+    For private_key_jwt, ``app`` is re-registered for that method with a key made for the test.
+    """
     if method == "client_secret_basic":
         return form_post(client, url, data, **basic_auth(app.client_id))
     if method == "client_secret_post":
         return form_post(client, url, {**data, "client_id": app.client_id, "client_secret": CLIENT_SECRET})
+    if method == "private_key_jwt":
+        key = KEY_FOR_ALGORITHM["RS256"]()
+        app.token_endpoint_auth_method = TokenEndpointAuthMethod.PRIVATE_KEY_JWT
+        app.jwks = public_jwks(key)
+        app.save()
+        signed = assertion(key, app.client_id, aud=f"http://testserver{url}")
+        return form_post(client, url, {**data, **assertion_form(signed)})
+    assert method == "none", f"no test knows how to authenticate with {method}"
     return form_post(client, url, {**data, "client_id": app.client_id})
 
 
@@ -53,7 +71,7 @@ def test_every_published_key_has_a_unique_kid_and_says_it_signs_with_rs256(jwks)
         assert (key["kty"], key["use"], key["alg"]) == ("RSA", "sig", "RS256")
 
 
-def test_each_advertised_token_endpoint_auth_method_authenticates(client, document, machine_app, browser, public_app):
+def test_each_advertised_token_endpoint_auth_method_authenticates(client, document, browser, public_app):
     url = urlsplit(document["token_endpoint"]).path
     for method in document["token_endpoint_auth_methods_supported"]:
         if method == "none":
@@ -66,14 +84,15 @@ def test_each_advertised_token_endpoint_auth_method_authenticates(client, docume
             }
             response = authenticate(client, method, url, public_app, data)
         else:
-            response = authenticate(client, method, url, machine_app, {"grant_type": "client_credentials"})
+            app = MachineApplicationFactory()
+            response = authenticate(client, method, url, app, {"grant_type": "client_credentials"})
         assert response.status_code == 200, (method, response.content)
 
 
-def test_each_advertised_revocation_auth_method_authenticates(client, document, web_app, public_app):
+def test_each_advertised_revocation_auth_method_authenticates(client, document, public_app):
     url = urlsplit(document["revocation_endpoint"]).path
     for method in document["revocation_endpoint_auth_methods_supported"]:
-        app = public_app if method == "none" else web_app
+        app = public_app if method == "none" else MachineApplicationFactory()
         token = AccessTokenFactory(application=app)
 
         response = authenticate(client, method, url, app, {"token": token.raw_token})
@@ -81,14 +100,12 @@ def test_each_advertised_revocation_auth_method_authenticates(client, document, 
         assert response.status_code == 200, (method, response.content)
 
 
-def test_each_advertised_introspection_auth_method_authenticates_and_none_is_refused(
-    client, document, resource_server, public_app
-):
+def test_each_advertised_introspection_auth_method_authenticates_and_none_is_refused(client, document, public_app):
     url = urlsplit(document["introspection_endpoint"]).path
     token = AccessTokenFactory()
     methods = document["introspection_endpoint_auth_methods_supported"]
     for method in methods:
-        response = authenticate(client, method, url, resource_server, {"token": token.raw_token})
+        response = authenticate(client, method, url, ResourceServerApplicationFactory(), {"token": token.raw_token})
         assert response.json()["active"] is True, method
 
     public_app.allowed_scopes = ["introspection"]
