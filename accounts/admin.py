@@ -7,8 +7,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import SignInLockout, User
+from accounts.models import SignInLockout, User, UserSession
 from accounts.services import user_deactivate
+from accounts.sessions import sessions_end, user_sessions_end
 from accounts.sign_in_lockout import lockout_retry_after
 
 
@@ -21,13 +22,41 @@ class UserAdmin(DjangoUserAdmin):
         (_("OpenID Connect"), {"fields": ("email_verified",)}),
     )
     list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "end_sessions"]
 
     @admin.action(description=_("Deactivate selected users and revoke all their tokens"), permissions=["change"])
     def deactivate_users(self, request, queryset) -> None:
         for user in queryset.filter(is_active=True):
             user_deactivate(user=user)
         self.message_user(request, _("Deactivated; their tokens at every client are revoked."))
+
+    @admin.action(description=_("Sign selected users out of every session"), permissions=["change"])
+    def end_sessions(self, request, queryset) -> None:
+        ended = sum(user_sessions_end(user=user, request=request) for user in queryset)
+        self.message_user(request, _("%(count)d sessions ended; clients were told.") % {"count": ended})
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """Sign-in sessions (accounts.sessions): who, from where, since when; the one action ends them."""
+
+    list_display = ("user", "created", "last_seen", "user_agent", "client_address", "ended")
+    list_filter = (("ended", admin.EmptyFieldListFilter),)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "client_address")
+    readonly_fields = ("user", "sid", "user_agent", "client_address", "created", "last_seen", "ended")
+    actions = ["end"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("End selected sessions"), permissions=["change"])
+    def end(self, request, queryset) -> None:
+        ended = sessions_end(sessions=queryset, request=request)
+        self.message_user(request, _("%(count)d sessions ended; clients were told.") % {"count": ended})
 
 
 @admin.register(SignInLockout)

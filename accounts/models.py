@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mfa.models import GroupMfaRequirement, Passkey, RecoveryCode  # noqa: F401 (the app's models)
 from audit.models import SIGN_IN_LOCKOUT_LIMITS, AuditEvent, AuditEventQuerySet
 
 
@@ -17,6 +18,11 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), blank=True)
     email_verified = models.BooleanField(
         _("email verified"), default=False, help_text=_("Whether the address was confirmed; released as a claim.")
+    )
+    mfa_required = models.BooleanField(
+        _("requires a second factor"),
+        default=False,
+        help_text=_("Sign-in asks for a second factor; without one the user must enrol one first (accounts.mfa)."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -106,6 +112,9 @@ class UserSession(models.Model):
     # Written at most once per accounts.sessions.LAST_SEEN_INTERVAL, not on every request.
     last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
     ended = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The issuer as the sign-in request named it (the configured one, else derived from the host): the
+    # ``iss`` of this session's ID tokens, for its logout tokens, which may be sent with no request at hand.
+    issuer = models.CharField(_("issuer"), max_length=255, blank=True)
 
     objects = UserSessionQuerySet.as_manager()
 

@@ -49,7 +49,7 @@ def user_password_reset(*, user: User, password: str, request: HttpRequest) -> N
     # sent before the address changed is dead): following it proves the person reads that mailbox.
     user.email_verified = True
     user.save(update_fields=["password", "email_verified"])
-    user_sessions_end(user=user)
+    user_sessions_end(user=user, request=request)
     record_event(event=AuditEvent.Event.PASSWORD_RESET_COMPLETED, request=request, user=user)
 
 

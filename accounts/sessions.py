@@ -21,6 +21,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
+from oauth2_provider.settings import oauth2_settings
 
 from accounts.models import UserSession
 from audit.models import AuditEvent
@@ -44,6 +45,7 @@ def _record_session(sender, request: HttpRequest | None, user, **kwargs) -> None
         sid=secrets.token_urlsafe(32),
         user_agent=user_agent(request),
         client_address=client_address(request),
+        issuer=request_issuer(request),
     )
     request.session[SID_SESSION_KEY] = record.sid
 
@@ -53,7 +55,17 @@ def _end_session_on_sign_out(sender, request: HttpRequest | None, user, **kwargs
     # Django's sign-out page and RP-initiated logout both call logout(), which flushes the session after this.
     sid = session_sid(request) if request is not None else None
     if sid is not None:
-        sessions_end(sessions=UserSession.objects.filter(sid=sid))
+        sessions_end(sessions=UserSession.objects.filter(sid=sid), request=request)
+
+
+def request_issuer(request: HttpRequest | None) -> str:
+    """The issuer as ``request`` names it (DOT's rule: the configured one, else from the host); "" if it cannot."""
+    if oauth2_settings.OIDC_ISS_ENDPOINT:
+        return oauth2_settings.OIDC_ISS_ENDPOINT
+    # A request built by hand (the test client's force_login, a script) may have no host to derive it from.
+    if request is None or not (request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME")):
+        return ""
+    return oauth2_settings.oidc_issuer(request)
 
 
 def session_sid(request: HttpRequest) -> str | None:
@@ -63,28 +75,27 @@ def session_sid(request: HttpRequest) -> str | None:
     return sid if isinstance(sid, str) else None
 
 
-def sessions_end(*, sessions) -> int:
-    """End the live sessions among ``sessions`` (a UserSession queryset), tell their clients; how many ended."""
+def sessions_end(*, sessions, request: HttpRequest | None = None) -> int:
+    """End the live sessions among ``sessions`` (a UserSession queryset), tell their clients; how many ended.
+
+    The clients are told by back-channel logout (provider.backchannel_logout), queued in this transaction.
+    """
     now = timezone.now()
     with transaction.atomic():
         ended = list(sessions.live().select_for_update().values_list("pk", flat=True))
         if not ended:
             return 0
         UserSession.objects.filter(pk__in=ended).update(ended=now)
-        _notify_clients(UserSession.objects.filter(pk__in=ended))
+        # Imported here: provider's modules import accounts at start-up, not the other way round.
+        from provider.backchannel_logout import logout_notifications_enqueue
+
+        logout_notifications_enqueue(sessions=UserSession.objects.filter(pk__in=ended), issuer=request_issuer(request))
     return len(ended)
 
 
-def _notify_clients(sessions) -> None:
-    # Imported here: provider depends on accounts, not the other way round at import time.
-    from provider.backchannel_logout import logout_notifications_enqueue
-
-    logout_notifications_enqueue(sessions=sessions)
-
-
-def user_sessions_end(*, user) -> int:
+def user_sessions_end(*, user, request: HttpRequest | None = None) -> int:
     """End every live session of ``user`` and return how many there were."""
-    return sessions_end(sessions=UserSession.objects.filter(user=user))
+    return sessions_end(sessions=UserSession.objects.filter(user=user), request=request)
 
 
 class SessionRecordMiddleware:
@@ -121,7 +132,7 @@ def user_sign_out_everywhere(*, user, request=None) -> SignedOut:
 
     The account stays usable: the user can sign in again (deactivate the account to stop that).
     """
-    sessions = user_sessions_end(user=user)
+    sessions = user_sessions_end(user=user, request=request)
     revoked: RevokedTokens = tokens_revoke(user=user)
     # Named without "token" or "code": audit.services drops details whose names look like credentials.
     record_event(

@@ -15,10 +15,20 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
+from accounts.mfa.policy import user_has_second_factor, user_must_use_second_factor
+from accounts.mfa.sign_in import sign_in_pending
 from accounts.sign_in_lockout import sign_in_retry_after
-from provider.authentication import pending_reauthentications, restore_pending_reauthentications
+from provider.acr import AMR_PASSWORD
+from provider.authentication import (
+    pending_reauthentications,
+    restore_pending_reauthentications,
+    session_authenticated,
+)
 from provider.authorization_request import login_hint
 
 
@@ -65,6 +75,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise ValidationError(throttled_message(self.retry_after), code="throttled")
 
 
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
 class SignInView(auth_views.LoginView):
     """Django's LoginView with the lockout-aware form; a paused sign-in answers 429 with Retry-After."""
 
@@ -79,11 +93,21 @@ class SignInView(auth_views.LoginView):
         return initial
 
     def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        next_url = self.get_redirect_url()
+        if user_has_second_factor(user):
+            # The password alone signs nobody in who has a second factor (accounts.mfa.sign_in).
+            sign_in_pending(self.request, user=user)
+            return redirect(_with_next(reverse("mfa-verify"), next_url))
         # Signing in as another user flushes the session (django.contrib.auth.login); an authorization
         # request waiting for this sign-in (prompt=login, max_age=0: provider.authentication) still counts it.
         pending = pending_reauthentications(self.request)
         response = super().form_valid(form)
         restore_pending_reauthentications(self.request, pending)
+        session_authenticated(self.request, amr=[AMR_PASSWORD])
+        if user_must_use_second_factor(user):
+            # Required of this user but none enrolled: signed in with the password to enrol one, first.
+            return redirect(_with_next(reverse("mfa-settings"), next_url))
         return response
 
     def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:

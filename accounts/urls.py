@@ -1,11 +1,13 @@
-"""Sign-in, sign-out and password pages (reset by e-mail too), e-mail verification, and the user's authorized apps."""
+"""The account page and its sessions, sign-in, sign-out, password and e-mail pages, and the authorized apps."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accounts import password_reset
+from accounts.registration import RegistrationView
 from accounts.sign_in import SignInView
 from accounts.views import (
+    AccountView,
     AuthorizedAppRevokeView,
     AuthorizedAppsView,
     EmailAddressView,
@@ -13,9 +15,15 @@ from accounts.views import (
     EmailVerificationSentView,
     EmailVerifiedView,
     EmailVerifyView,
+    SessionEndView,
+    SignOutEverywhereView,
 )
 
 urlpatterns = [
+    path("register/", RegistrationView.as_view(), name="register"),
+    path("", AccountView.as_view(), name="account"),
+    path("sessions/<int:pk>/end/", SessionEndView.as_view(), name="session-end"),
+    path("sessions/end-all/", SignOutEverywhereView.as_view(), name="sign-out-everywhere"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -31,5 +39,6 @@ urlpatterns = [
     path("email/verify/done/", EmailVerifiedView.as_view(), name="email-verified"),
     path("email/verify/<str:token>/", EmailVerifyView.as_view(), name="email-verify"),
     path("apps/", AuthorizedAppsView.as_view(), name="authorized-apps"),
+    path("", include("accounts.mfa.urls")),
     path("apps/<int:pk>/revoke/", AuthorizedAppRevokeView.as_view(), name="authorized-app-revoke"),
 ]

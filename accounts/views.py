@@ -1,6 +1,7 @@
 """Pages a person sees on the provider itself (sign-in pages come from django.contrib.auth)."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +14,10 @@ from oauth2_provider.scopes import get_scopes_backend
 
 from accounts.email_verification import email_verification_user
 from accounts.mail_limits import email_verification_limits, mail_requested, mail_retry_after, retry_message
+from accounts.models import UserSession
 from accounts.selectors import authorization_list
 from accounts.services import authorization_revoke, user_email_verification_send, user_email_verify
+from accounts.sessions import session_sid, sessions_end, user_sign_out_everywhere
 from clients.models import Application
 from idp.settings import idp_settings
 
@@ -119,3 +122,45 @@ class EmailVerifiedView(TemplateView):
     """The address is verified."""
 
     template_name = "accounts/email_verified.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's account: profile, e-mail, password, second factors, sessions, authorized apps."""
+
+    template_name = "accounts/account.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sessions=UserSession.objects.live().filter(user=self.request.user),
+            current_sid=session_sid(self.request),
+            authorized_apps=len(authorization_list(user=self.request.user)),
+            **kwargs,
+        )
+
+
+class SessionEndView(LoginRequiredMixin, View):
+    """Sign one of the user's own sessions out (this browser's too); its applications are told."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int) -> HttpResponse:
+        session = get_object_or_404(UserSession.objects.live(), pk=pk, user=request.user)
+        if session.sid == session_sid(request):
+            logout(request)  # ends the record through the sign-out signal
+            return redirect("login")
+        sessions_end(sessions=UserSession.objects.filter(pk=session.pk), request=request)
+        messages.success(request, _("That session is signed out."))
+        return redirect("account")
+
+
+class SignOutEverywhereView(LoginRequiredMixin, View):
+    """End every session of the user and withdraw every token (accounts.sessions.user_sign_out_everywhere)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request) -> HttpResponse:
+        user_sign_out_everywhere(user=request.user, request=request)
+        logout(request)
+        messages.success(request, _("You are signed out everywhere. Applications will have to ask you again."))
+        return redirect("login")

@@ -76,11 +76,14 @@ class ApplicationAdminForm(forms.ModelForm):
             "redirect_uris",
             "post_logout_redirect_uris",
             "allowed_origins",
+            "backchannel_logout_uri",
+            "backchannel_logout_session_required",
             "algorithm",
             "access_token_format",
             "jwt_access_token_lifetime",
             "skip_authorization",
             "require_pushed_authorization_requests",
+            "require_mfa",
             "token_endpoint_auth_method",
             "jwks",
             "jwks_uri",
@@ -177,7 +180,13 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
             (
                 _("Where it sends people"),
                 {
-                    "fields": ["redirect_uris", "post_logout_redirect_uris", "allowed_origins"],
+                    "fields": [
+                        "redirect_uris",
+                        "post_logout_redirect_uris",
+                        "allowed_origins",
+                        "backchannel_logout_uri",
+                        "backchannel_logout_session_required",
+                    ],
                     "description": _("Not needed by machines, resource servers and device apps."),
                 },
             ),
@@ -193,7 +202,15 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
             ),
             (
                 _("Trust and status"),
-                {"fields": ["skip_authorization", "require_pushed_authorization_requests", "is_active", "user"]},
+                {
+                    "fields": [
+                        "skip_authorization",
+                        "require_pushed_authorization_requests",
+                        "require_mfa",
+                        "is_active",
+                        "user",
+                    ]
+                },
             ),
             *added,
         ]

@@ -106,6 +106,14 @@ class Application(AbstractApplication):
         ),
     )
 
+    require_mfa = models.BooleanField(
+        _("require a second factor"),
+        default=False,
+        help_text=_(
+            "Users must have signed in with a second factor (a code or a passkey) before this client gets a code: "
+            "those signed in with a password alone are asked for one, those without one must enrol one first."
+        ),
+    )
     require_pushed_authorization_requests = models.BooleanField(
         _("require pushed authorization requests"),
         default=False,
@@ -116,6 +124,21 @@ class Application(AbstractApplication):
         ),
     )
 
+    # OpenID Connect Back-Channel Logout 1.0 §2.2 (provider.backchannel_logout).
+    backchannel_logout_uri = models.CharField(
+        _("back-channel logout URI"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Where the provider POSTs a signed logout token when a session this client holds tokens from ends. "
+            "https (plain http only on loopback in development), no fragment. Empty: the client is not told."
+        ),
+    )
+    backchannel_logout_session_required = models.BooleanField(
+        _("back-channel logout names the session"),
+        default=False,
+        help_text=_("The client needs the session (sid) in every logout token; this provider always sends it."),
+    )
     token_endpoint_auth_method = models.CharField(
         _("client authentication"),
         max_length=20,
@@ -217,6 +240,16 @@ class Application(AbstractApplication):
             for uri in getattr(self, field).split():
                 for problem in redirect_uri_problems(uri, public_client=public, allow_http_loopback=allow_http):
                     errors.setdefault(field, []).append(problem)
+        if self.backchannel_logout_uri:
+            # Same rules as a confidential client's redirect URI: the provider itself sends to it.
+            for problem in redirect_uri_problems(
+                self.backchannel_logout_uri, public_client=False, allow_http_loopback=allow_http
+            ):
+                errors.setdefault("backchannel_logout_uri", []).append(problem)
+        elif self.backchannel_logout_session_required:
+            errors.setdefault("backchannel_logout_uri", []).append(
+                _("Give the back-channel logout URI the session is to be sent to.")
+            )
         errors_for_keys = self._client_key_problems()
         for field, problem in errors_for_keys:
             errors.setdefault(field, []).append(problem)

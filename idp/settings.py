@@ -28,12 +28,22 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_IP": 30,
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+    # accounts.mfa.throttling: wrong second-factor codes per user / IP within the window.
+    "MFA_MAX_FAILURES_PER_USER": 5,
+    "MFA_MAX_FAILURES_PER_IP": 30,
+    "MFA_FAILURE_WINDOW_SECONDS": 900,
     # accounts.mail_limits: reset and verification mails per recipient address / IP within the window.
     "ACCOUNT_MAIL_MAX_PER_ADDRESS": 3,
     "ACCOUNT_MAIL_MAX_PER_IP": 20,
     "ACCOUNT_MAIL_WINDOW_SECONDS": 900,
     # accounts.mail: send account mail from a worker thread after the response.
     "ACCOUNT_MAIL_IN_BACKGROUND": True,
+    # provider.backchannel_logout: send logout notices from a worker thread after the commit.
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": True,
+    # idp.outbound: server-side requests may go to loopback and private addresses, over http (development only).
+    "OUTBOUND_ALLOW_PRIVATE_ADDRESSES": False,
+    # accounts.registration: anyone may create an account (and clients may send prompt=create).
+    "SELF_REGISTRATION": False,
     # accounts.email_verification: how long a verification link works.
     "EMAIL_VERIFICATION_TIMEOUT": 24 * 3600,
     # The cache alias the counters live in: it must be shared by every app process (provider.checks).

@@ -26,6 +26,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 AUTH_TIME_SESSION_KEY = "oidc_auth_time"
+# How the session's user signed in: RFC 8176 amr values (provider.acr), set by the sign-in pages after login().
+AMR_SESSION_KEY = "oidc_amr"
 REAUTHENTICATION_SESSION_KEY = "oidc_reauthentication_requested"
 # Authorization requests waiting for a sign-in, per session: a few tabs at most; the oldest are forgotten.
 MAX_PENDING_REAUTHENTICATIONS = 10
@@ -44,6 +46,19 @@ def session_auth_time(request: HttpRequest) -> datetime | None:
     if not isinstance(value, int | float):
         return None
     return datetime.fromtimestamp(value, tz=UTC)
+
+
+def session_amr(request: HttpRequest) -> list[str]:
+    """How the session's user signed in (RFC 8176 values); empty when not recorded (a sign-in by other means)."""
+    value = request.session.get(AMR_SESSION_KEY)
+    return [method for method in value if isinstance(method, str)] if isinstance(value, list) else []
+
+
+def session_authenticated(request: HttpRequest, *, amr: list[str], now: bool = False) -> None:
+    """Record how the session's user signed in; ``now`` also moves auth_time (a step-up is an authentication)."""
+    request.session[AMR_SESSION_KEY] = sorted(set(amr))
+    if now:
+        request.session[AUTH_TIME_SESSION_KEY] = time.time()
 
 
 def signed_in_within(request: HttpRequest, max_age: int) -> bool:

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from oauth2_provider import oauth2_backends
 
 from accounts.sessions import session_sid
-from provider.authentication import session_auth_time
+from provider.authentication import session_amr, session_auth_time
 
 
 class OAuthLibCore(oauth2_backends.OAuthLibCore):
@@ -25,6 +25,12 @@ class OAuthLibCore(oauth2_backends.OAuthLibCore):
 
     def create_authorization_response(self, request: HttpRequest, scopes, credentials: dict, allow: bool):
         # Read by the validator's _create_authorization_code as request.auth_time, beside DOT's request.user.
-        # The session's sid goes the same way, for the ID tokens' sid claim (accounts.sessions).
-        credentials = {**credentials, "auth_time": session_auth_time(request), "sid": session_sid(request)}
+        # The session's sid goes the same way, for the ID tokens' sid claim (accounts.sessions), and how the
+        # user signed in (RFC 8176 amr), read as request.amr.
+        credentials = {
+            **credentials,
+            "auth_time": session_auth_time(request),
+            "sid": session_sid(request),
+            "amr": session_amr(request),
+        }
         return super().create_authorization_response(request, scopes, credentials, allow)

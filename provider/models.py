@@ -1,7 +1,8 @@
-"""The authorization server's own rows: pushed authorization requests (RFC 9126)."""
+"""The authorization server's own rows: pushed authorization requests (RFC 9126), back-channel logout notices."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,3 +30,39 @@ class PushedAuthorizationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} pushed at {self.created:%Y-%m-%d %H:%M:%S}"
+
+
+class BackchannelLogout(models.Model):
+    """A logout notice for one client about one ended session (provider.backchannel_logout): the outbox row.
+
+    Written in the transaction that ends the session, sent after it commits, retried with backoff. The
+    logout token itself is signed at each attempt (fresh ``iat``/``exp``, same ``jti``) and never stored.
+    """
+
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE, verbose_name=_("client")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject (sub)"), max_length=255)
+    sid = models.CharField(_("session id (sid)"), max_length=64)
+    jti = models.CharField(_("token id (jti)"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    next_attempt = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    delivered = models.DateTimeField(_("delivered"), null=True, blank=True)
+    given_up = models.DateTimeField(_("given up"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("back-channel logout notice")
+        indexes = [
+            # The worker's one question: what is due, among the notices neither delivered nor given up.
+            models.Index(
+                fields=["next_attempt"],
+                name="provider_bcl_due",
+                condition=models.Q(delivered__isnull=True, given_up__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Logout notice {self.jti} for client {self.application_id}"

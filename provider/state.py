@@ -35,6 +35,8 @@ class TokenRequestState:
     grant: Grant | None = None
     # When the user behind the code or refresh token signed in: the ID token's auth_time (OIDC Core §2).
     auth_time: datetime | None = None
+    # How that user signed in (RFC 8176 amr values, provider.acr): the ID token's amr and acr.
+    amr: list[str] | None = None
     # The sign-in session behind the code or refresh token: the ID token's sid (accounts.sessions), "" if unknown.
     sid: str = ""
     # tokens.issuance deleted the code inside the save: oauthlib's later invalidation has nothing to do.

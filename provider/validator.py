@@ -39,6 +39,7 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, UnauthorizedClient
 from audit.oauth_events import record_refresh_reuse, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
+from provider.acr import acr_for
 from provider.client_assertions import (
     PRIVATE_KEY_JWT,
     AssertionRefused,
@@ -55,7 +56,7 @@ from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.records import bearer_token_refusal
 from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
-from tokens.auth_time import grant_auth_time, grant_authentication_record, grant_sid
+from tokens.auth_time import grant_amr, grant_auth_time, grant_authentication_record, grant_sid
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
@@ -247,6 +248,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
         request_state(request).auth_time = grant_auth_time(grant=grant)
+        request_state(request).amr = grant_amr(grant=grant)
         request_state(request).sid = grant_sid(grant=grant)
         if grant.nonce:
             request.nonce = grant.nonce
@@ -278,7 +280,10 @@ class OAuth2Validator(DOTOAuth2Validator):
         """DOT's Grant, with the moment its user signed in beside it (tokens.models.GrantAuthentication)."""
         grant = super()._create_authorization_code(request, code, expires)
         grant_authentication_record(
-            grant=grant, auth_time=getattr(request, "auth_time", None), sid=getattr(request, "sid", None)
+            grant=grant,
+            auth_time=getattr(request, "auth_time", None),
+            sid=getattr(request, "sid", None),
+            amr=getattr(request, "amr", None),
         )
         return grant
 
@@ -325,6 +330,7 @@ class OAuth2Validator(DOTOAuth2Validator):
         request.user = rt.user
         # OIDC Core §12.2: a refreshed ID token names the original sign-in, read with the token (tokens.selectors).
         request_state(request).auth_time = rt.family_auth_time
+        request_state(request).amr = rt.family_amr
         request_state(request).sid = rt.family_sid or ""
         # The raw token, as DOT keeps it: hashed storage leaves rt.token blank.
         request.refresh_token = refresh_token
@@ -442,6 +448,11 @@ class OAuth2Validator(DOTOAuth2Validator):
         auth_time = request_state(request).auth_time
         if auth_time is not None:
             claims["auth_time"] = int(auth_time.timestamp())
+        # OIDC Core §2 acr and amr (RFC 8176): how the sign-in behind the code was made (provider.acr).
+        amr = request_state(request).amr
+        if amr:
+            claims["amr"] = list(amr)
+            claims["acr"] = acr_for(amr)
         # OIDC Front-Channel Logout 1.0 §3 / Back-Channel Logout 1.0 §2.4: the session the ID token belongs to.
         if request_state(request).sid:
             claims["sid"] = request_state(request).sid

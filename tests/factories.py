@@ -114,3 +114,14 @@ class NoteFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Note {n}")
     body = "Some text."
+
+
+class TotpDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed TOTP authenticator app for ``user``; tests compute its codes with tests.mfa.totp_code."""
+
+    class Meta:
+        model = "otp_totp.TOTPDevice"
+
+    user = factory.SubFactory(UserFactory)
+    name = "Authenticator app"
+    confirmed = True

@@ -12,10 +12,12 @@ from oauth2_provider.models import AbstractGrant
 from tokens.models import GrantAuthentication
 
 
-def grant_authentication_record(*, grant: AbstractGrant, auth_time: datetime | None, sid: str | None) -> None:
-    """Remember when the user behind ``grant`` signed in, and in which session (nothing when not known)."""
+def grant_authentication_record(
+    *, grant: AbstractGrant, auth_time: datetime | None, sid: str | None, amr: list[str] | None = None
+) -> None:
+    """Remember when, how and in which session the user behind ``grant`` signed in (nothing when not known)."""
     if auth_time is not None:
-        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time, sid=sid or "")
+        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time, sid=sid or "", amr=list(amr or []))
 
 
 def grant_sid(*, grant: AbstractGrant) -> str:
@@ -32,3 +34,11 @@ def grant_auth_time(*, grant: AbstractGrant) -> datetime | None:
         return grant.authentication.auth_time
     except GrantAuthentication.DoesNotExist:
         return None
+
+
+def grant_amr(*, grant: AbstractGrant) -> list[str]:
+    """How the user behind ``grant`` signed in (RFC 8176 values; empty when not recorded)."""
+    try:
+        return list(grant.authentication.amr or [])
+    except GrantAuthentication.DoesNotExist:
+        return []

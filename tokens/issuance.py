@@ -107,6 +107,7 @@ def record_family(request: Request, state: IssuanceState) -> None:
         family.code_checksum = sha256_hex(request.code)
         family.code_challenge_checksum = state.code_challenge_checksum
         family.auth_time = state.auth_time  # for the ID tokens of later refreshes (tokens.auth_time)
+        family.amr = state.amr
         family.sid = state.sid
     family.save(force_insert=True)
 

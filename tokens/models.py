@@ -44,6 +44,8 @@ class TokenFamily(models.Model):
     # The sign-in behind the grant, for every ID token of the chain: a refreshed one keeps the original
     # auth_time (OIDC Core §12.2). Empty for chains started before it was recorded, and for other grants.
     auth_time = models.DateTimeField(_("user signed in at"), null=True, blank=True)
+    # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID tokens' amr and acr.
+    amr = models.JSONField(_("authentication methods"), default=list, blank=True)
     # The sign-in session behind the grant (accounts.sessions): every ID token of the chain names it as
     # ``sid``, and back-channel logout finds the clients to tell when that session ends.
     sid = models.CharField(_("session id (sid)"), max_length=64, blank=True, db_index=True)
@@ -79,6 +81,8 @@ class GrantAuthentication(models.Model):
         verbose_name=_("authorization code"),
     )
     auth_time = models.DateTimeField(_("user signed in at"))
+    # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID token's amr and acr.
+    amr = models.JSONField(_("authentication methods"), default=list, blank=True)
     sid = models.CharField(_("session id (sid)"), max_length=64, blank=True)
 
     class Meta:

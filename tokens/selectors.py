@@ -37,6 +37,7 @@ def refresh_token_presented(*, raw_token: str, lock: bool):
         .annotate(
             family_started_at=Subquery(family.values("started_at")[:1]),
             family_auth_time=Subquery(family.values("auth_time")[:1]),
+            family_amr=Subquery(family.values("amr")[:1]),
             family_sid=Subquery(family.values("sid")[:1]),
             family_scope=Subquery(family.values("scope")[:1]),
         )

@@ -91,6 +91,9 @@ THIRD_PARTY_APPS = [
     "oauth2_provider",
     "pgtrigger",
     "axes",
+    # Second factors (accounts.mfa): django-otp's TOTP device model; passkeys and recovery codes are ours.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -125,6 +128,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Second factors (accounts.mfa, docs/mfa.md): the issuer authenticator apps show beside the account name,
+# and the TOTP device's back-off (each wrong code doubles the wait: 1 s, 2 s, 4 s...).
+# https://django-otp-official.readthedocs.io/en/stable/overview.html#settings
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
 # django-axes' backend first, so every authenticate() call (login page, admin, password grant) is refused
 # while the account name or the address is locked out (SIGN-IN LOCKOUT below); then Django's ModelBackend.
 AUTHENTICATION_BACKENDS = [
@@ -276,13 +284,28 @@ IDP = {
     # accounts.mail_limits: reset and verification e-mails each, per recipient address (existing or not)
     # and per IP. The request that reaches MAX is still sent; later ones are refused until WINDOW seconds
     # after it. Three per address leaves room for a lost mail; 0 disables a limit.
+    # accounts.mfa: wrong second-factor codes (TOTP or recovery) per user and per IP within the window;
+    # the code that reaches MAX is refused and so are all codes for that user until WINDOW seconds after it.
+    # On top of django-otp's own per-device back-off. Six digits: 5 guesses per 15 min is a 1 in 200000 chance.
+    "MFA_MAX_FAILURES_PER_USER": env.int("MFA_MAX_FAILURES_PER_USER", default=5),
+    "MFA_MAX_FAILURES_PER_IP": env.int("MFA_MAX_FAILURES_PER_IP", default=30),
+    "MFA_FAILURE_WINDOW_SECONDS": env.int("MFA_FAILURE_WINDOW_SECONDS", default=900),
     "ACCOUNT_MAIL_MAX_PER_ADDRESS": env.int("ACCOUNT_MAIL_MAX_PER_ADDRESS", default=3),
     "ACCOUNT_MAIL_MAX_PER_IP": env.int("ACCOUNT_MAIL_MAX_PER_IP", default=20),
     "ACCOUNT_MAIL_WINDOW_SECONDS": env.int("ACCOUNT_MAIL_WINDOW_SECONDS", default=900),
     # Rendered and sent by a worker thread after the response, so a reset request for a known address takes
     # as long as one for an unknown address (no enumeration by timing) and a slow mail server stalls no page.
     "ACCOUNT_MAIL_IN_BACKGROUND": True,
+    # Back-channel logout notices (provider.backchannel_logout) are sent by a worker thread after the sign-out
+    # commits; `manage.py deliver_backchannel_logouts` (cron) sends what a stopped process left and due retries.
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": True,
+    # Server-side requests to URIs clients registered (idp.outbound) go to public https addresses only;
+    # development turns this on so the demo web client on localhost can be called.
+    "OUTBOUND_ALLOW_PRIVATE_ADDRESSES": False,
     # A verification link works until the address is verified or changed, and for this long.
+    # Self-registration (accounts.registration) at /accounts/register/ and OIDC prompt=create: off unless turned
+    # on; a new account is signed in and mailed a verification link.
+    "SELF_REGISTRATION": env.bool("ACCOUNT_SELF_REGISTRATION", default=False),
     "EMAIL_VERIFICATION_TIMEOUT": env.int("EMAIL_VERIFICATION_TIMEOUT_SECONDS", default=24 * 3600),
     # How many reverse proxies in front of the app append to X-Forwarded-For. 0 trusts only REMOTE_ADDR:
     # trusting more hops than really exist lets a client forge its address and dodge per-IP throttles.
@@ -534,6 +557,9 @@ OAUTH2_PROVIDER = {
         "urn:ietf:params:oauth:grant-type:device_code",
     ],
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    # OpenID Connect Prompt Create 1.0: prompt=create sends a signed-out user to self-registration, when on.
+    "OIDC_RP_INITIATED_REGISTRATION_ENABLED": IDP["SELF_REGISTRATION"],
+    "OIDC_RP_INITIATED_REGISTRATION_URL": "register",
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": True,
     "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": False,

@@ -12,7 +12,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-local-development
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 # The demo web client runs on http://localhost:8001; real clients must use https.
-IDP = {**IDP, "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": True}
+IDP = {**IDP, "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": True, "OUTBOUND_ALLOW_PRIVATE_ADDRESSES": True}
 
 OAUTH2_PROVIDER = {
     **OAUTH2_PROVIDER,

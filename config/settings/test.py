@@ -45,6 +45,8 @@ IDP = {
     "ALLOW_HTTP_LOOPBACK_FOR_CONFIDENTIAL": False,
     # Tests read django.core.mail.outbox right after the request; the tests of the worker thread turn it on.
     "ACCOUNT_MAIL_IN_BACKGROUND": False,
+    # Tests send back-channel logout notices themselves (provider.backchannel_logout.logout_notifications_deliver).
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": False,
     # Tests change rows behind the app's back (QuerySet.update) and expect the very next request to see it:
     # read the token cache's invalidation feed on every request (production: every 0.5 s). The
     # multi-process propagation test starts app servers with production's interval through the environment.

@@ -1,4 +1,4 @@
-"""The web client's routes: its redirect URI is /callback and its post-logout URI is /."""
+"""The web client's routes: redirect URI /callback, post-logout URI /, back-channel logout URI /backchannel-logout."""
 
 from django.urls import path
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("refresh", views.refresh, name="refresh"),
     path("revoke", views.revoke, name="revoke"),
     path("logout", views.logout, name="logout"),
+    path("backchannel-logout", views.backchannel_logout, name="backchannel_logout"),
 ]

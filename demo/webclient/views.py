@@ -4,11 +4,12 @@ import json
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from demo.webclient import oidc
+from demo.webclient import backchannel, oidc
 from demo.webclient.oidc import ProviderProblem
 
 # Session keys: the token and verified claims of the signed-in user, and one-shot notices for the next page.
@@ -72,7 +73,25 @@ def callback(request: HttpRequest) -> HttpResponse:
     request.session[TOKEN] = token
     request.session[CLAIMS] = claims
     request.session[NOTICE] = "Signed in with the provider."
+    # Saved now, so the key exists; the provider may later end this session by back-channel logout.
+    request.session.save()
+    backchannel.session_remember(sid=claims.get("sid", ""), session_key=request.session.session_key)
     return redirect("home")
+
+
+@csrf_exempt  # the provider calls this server to server: no browser, no cookie, no CSRF token (§2.5)
+@require_POST
+def backchannel_logout(request: HttpRequest) -> HttpResponse:
+    """OIDC Back-Channel Logout 1.0 §2.5: validate the logout token, end the session it names; 200 or 400."""
+    try:
+        claims = backchannel.logout_token_claims(request.POST.get("logout_token", ""))
+    except backchannel.InvalidLogoutToken as invalid:
+        response = JsonResponse({"error": "invalid_request", "error_description": str(invalid)}, status=400)
+    else:
+        backchannel.sessions_drop(claims)
+        response = HttpResponse(status=200)
+    response["Cache-Control"] = "no-store"  # §2.8
+    return response
 
 
 @require_POST

@@ -3,11 +3,11 @@
 The consent page's form, the remembered consent model and its services live in the consent app.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -15,18 +15,26 @@ from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.views import AuthorizationView
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestFatalError
-from oauthlib.openid.connect.core.exceptions import ConsentRequired, InvalidRequestURI, LoginRequired
+from oauthlib.openid.connect.core.exceptions import (
+    ConsentRequired,
+    InteractionRequired,
+    InvalidRequestURI,
+    LoginRequired,
+)
 
+from accounts.mfa.policy import second_factor_required, user_has_second_factor
 from audit.oauth_events import record_consent_decision
 from clients.models import Application
 from clients.redirect_uris import LOOPBACK_HOSTS
 from consent.forms import ConsentForm
 from consent.selectors import consent_covers
 from consent.services import consent_record
+from provider.acr import AMR_MFA
 from provider.authentication import (
     reauthentication_done,
     reauthentication_needed,
     reauthentication_requested,
+    session_amr,
     signed_in_within,
 )
 from provider.authorization_request import claims_parameter_is_malformed, max_age_seconds
@@ -154,6 +162,9 @@ class ConsentView(AuthorizationView):
             # OIDC Core §3.1.2.1: the hint names another user than the one signed in: "SHOULD return an error,
             # such as login_required" (never a code for the wrong account; the client can send the user to sign out).
             return self._silent_refusal(LoginRequired, credentials)
+        refusal = self._second_factor_missing(credentials, prompt=prompt)
+        if refusal is not None:
+            return refusal
         if "login" in prompt:
             # Met by the sign-in just made: DOT's get() would send the user to sign in once more.
             self._hide_from_dot("prompt", keep=" ".join(sorted(prompt - {"login"})))
@@ -170,6 +181,31 @@ class ConsentView(AuthorizationView):
         # A pushed request comes back by its request_uri: its parameters never travel through the browser.
         next_url = next_url or self._arrived_as or self.request.get_full_path()
         return redirect_to_login(next_url, resolve_url(self.get_login_url()), self.get_redirect_field_name())
+
+    def _second_factor_missing(self, credentials: dict, *, prompt: set[str], next_url: str | None = None):
+        """The answer when a second factor is required (user, group, client or acr_values) and the session lacks it.
+
+        A user who has one is asked for it (a step-up, accounts.mfa); one who has none is sent to enrol
+        one. With ``prompt=none`` neither page may be shown (OIDC Core §3.1.2.6): ``login_required`` when
+        the user could authenticate with the factor, ``interaction_required`` when they must enrol first.
+        None when nothing is missing.
+        """
+        if AMR_MFA in session_amr(self.request):
+            return None
+        oauthlib_request = credentials.get("request")
+        application = getattr(oauthlib_request, "client", None)
+        if application is None:
+            application = Application.objects.get(client_id=credentials["client_id"])
+        user = self.request.user
+        acr_values = self.request.GET.get("acr_values")
+        if not second_factor_required(user=user, application=application, acr_values=acr_values):
+            return None
+        has_factor = user_has_second_factor(user)
+        if "none" in prompt:
+            return self._silent_refusal(LoginRequired if has_factor else InteractionRequired, credentials, application)
+        next_url = next_url or self._arrived_as or self.request.get_full_path()
+        page = reverse("mfa-verify") if has_factor else reverse("mfa-settings")
+        return redirect(f"{page}?{urlencode({'next': next_url})}")
 
     def _hide_from_dot(self, name: str, *, keep: str = "") -> None:
         # DOT's view reads these from request.GET; oauthlib reads the request URI, which keeps them.
@@ -239,6 +275,19 @@ class ConsentView(AuthorizationView):
             query = f"{reverse('oauth2_provider:authorize')}?{form.signed.get('query', '')}"
             next_url = form.signed.get("pushed_path") or query
             return self._sign_in(prompt=set(), max_age=max_age, next_url=next_url)
+        if form.cleaned_data["allow"]:
+            # Checked again when the code is issued: the page's GET may not have been this session's.
+            query = f"{reverse('oauth2_provider:authorize')}?{form.signed.get('query', '')}"
+            credentials = {
+                "client_id": form.cleaned_data["client_id"],
+                "redirect_uri": form.cleaned_data["redirect_uri"],
+            }
+            credentials["state"] = form.cleaned_data.get("state")
+            refusal = self._second_factor_missing(
+                credentials, prompt=set(), next_url=form.signed.get("pushed_path") or query
+            )
+            if refusal is not None:
+                return refusal
         approved = form.cleaned_data["scopes"]
         if form.requested_scopes and not approved:
             # Allowing with everything unticked grants nothing: treat it as Deny. (An empty scope would

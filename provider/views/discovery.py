@@ -15,6 +15,7 @@ from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscover
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
 from idp.settings import idp_settings
+from provider.acr import ACR_VALUES_SUPPORTED
 from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
 from provider.client_assertions import PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
 
@@ -91,6 +92,12 @@ class ConnectDiscoveryInfoView(DOTConnectDiscoveryInfoView):
         # Exactly the values honoured (provider.authorization_request): none, login, consent (the page
         # despite remembered consent); select_account is answered account_selection_required.
         data["prompt_values_supported"] = supported_prompt_values()
+        # provider.acr: what acr_values may ask for, and the ID token's acr and amr.
+        data["acr_values_supported"] = ACR_VALUES_SUPPORTED
+        data["claims_supported"] = sorted({*data.get("claims_supported", []), "acr", "amr", "auth_time"})
+        # OIDC Back-Channel Logout 1.0 §2.1 (provider.backchannel_logout): logout tokens always carry sid.
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = True
         # Every OIDC Core display value is accepted (one responsive page serves them all); others are refused.
         data["display_values_supported"] = list(DISPLAY_VALUES)
         return _json_response(data)

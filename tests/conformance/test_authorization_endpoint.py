@@ -15,8 +15,9 @@ from django.urls import reverse
 from oauth2_provider.models import get_grant_model
 
 from consent.services import consent_record
+from provider.acr import ACR_PASSWORD, ACR_VALUES_SUPPORTED
 from tests.conformance.matrix import matrix_test_names
-from tests.factories import PublicApplicationFactory
+from tests.factories import USER_PASSWORD, PublicApplicationFactory
 from tests.flows import FormClient, authorize_params, basic_auth, pkce_pair, redirect_query, tokens_for
 
 pytestmark = pytest.mark.django_db
@@ -313,10 +314,13 @@ def test_display_value_not_defined_is_invalid_request(browser, web_app):
     assert error_redirect(authorize(browser, web_app, display="tv"), web_app)["error"] == "invalid_request"
 
 
-def test_acr_values_are_accepted_and_no_acr_is_claimed(browser, client, web_app):
+def test_an_unknown_acr_value_is_voluntary_and_the_acr_claimed_is_the_one_reached(client, user, web_app):
+    browser = Client()
+    browser.post(reverse("login"), {"username": "alice", "password": USER_PASSWORD})
+
     tokens = tokens_for(browser, client, web_app, acr_values="urn:mace:incommon:iap:silver")
 
-    assert "acr" not in claims_of(tokens["id_token"])
+    assert claims_of(tokens["id_token"])["acr"] == ACR_PASSWORD
 
 
 def test_claims_well_formed_is_accepted_and_the_scopes_decide_the_claims(browser, client, web_app):
@@ -453,7 +457,7 @@ def test_discovery_states_the_authorization_parameters_as_the_matrix_does(client
     assert document["request_uri_parameter_supported"] is False
     assert document["claims_parameter_supported"] is False
     assert document["authorization_response_iss_parameter_supported"] is True
-    assert "acr_values_supported" not in document
+    assert document["acr_values_supported"] == ACR_VALUES_SUPPORTED
     assert "pushed_authorization_request_endpoint" in document
 
 

@@ -100,14 +100,25 @@ def test_grant_types_are_the_enforced_ones(document):
 
 
 def test_client_authentication_methods(document):
-    assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post", "none"]
+    # private_key_jwt (provider.client_assertions) at the token and revocation endpoints.
+    assert document["token_endpoint_auth_methods_supported"] == [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+        "private_key_jwt",
+    ]
     assert document["revocation_endpoint_auth_methods_supported"] == [
         "client_secret_basic",
         "client_secret_post",
         "none",
+        "private_key_jwt",
     ]
     # Only resource servers with a secret may introspect.
-    assert document["introspection_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
+    assert document["introspection_endpoint_auth_methods_supported"] == [
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -149,8 +160,11 @@ def test_oidc_denies_request_objects_it_does_not_implement(oidc):
     assert oidc["claims_parameter_supported"] is False
 
 
-def test_oidc_lists_the_claims_userinfo_releases(oidc):
+def test_oidc_lists_the_claims_userinfo_releases_and_the_id_tokens_sign_in_claims(oidc):
     assert set(oidc["claims_supported"]) == {
+        "acr",
+        "amr",
+        "auth_time",
         "sub",
         "name",
         "given_name",

@@ -43,6 +43,8 @@ def demo_clients(provider_url: str, client_url: str) -> list[dict]:
             "allowed_scopes": ALL_USER_SCOPES,
             "redirect_uris": f"{client_url}/callback",
             "post_logout_redirect_uris": f"{client_url}/",
+            "backchannel_logout_uri": f"{client_url}/backchannel-logout",
+            "backchannel_logout_session_required": True,
             "algorithm": Application.RS256_ALGORITHM,
         },
         {
