@@ -27,6 +27,7 @@ from accounts.models import UserSession
 from audit.models import AuditEvent
 from audit.request_meta import user_agent
 from audit.services import record_event
+from config.database_outage import DATABASE_ERRORS, database_unavailable
 from idp.client_address import client_address
 from tokens.services import RevokedTokens, tokens_revoke
 
@@ -105,6 +106,15 @@ class SessionRecordMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
+        try:
+            self._check(request)
+        except DATABASE_ERRORS as error:
+            # This runs before every view, so it is where an outage shows first; it gets the same 503 a view's would.
+            return database_unavailable(request, error)
+        return self.get_response(request)
+
+    @staticmethod
+    def _check(request: HttpRequest) -> None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             sid = session_sid(request)
@@ -113,7 +123,6 @@ class SessionRecordMiddleware:
                 logout(request)
             elif timezone.now() - record.last_seen >= LAST_SEEN_INTERVAL:
                 UserSession.objects.filter(pk=record.pk).update(last_seen=timezone.now())
-        return self.get_response(request)
 
 
 @dataclass(frozen=True, slots=True)

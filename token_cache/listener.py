@@ -63,6 +63,7 @@ class FeedListener:
         self._thread = threading.Thread(target=self._run, name=APPLICATION_NAME, daemon=True)
         self.connected = threading.Event()  # set while LISTEN is in force (tests wait on it)
         self.connections_made = 0
+        self.backend_pid: int | None = None  # the PostgreSQL backend serving LISTEN now (operators and tests)
 
     def start(self) -> None:
         self._thread.start()
@@ -84,6 +85,7 @@ class FeedListener:
             try:
                 with listener_connect() as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
+                    self.backend_pid = connection.info.backend_pid
                     self.connections_made += 1
                     pause = RECONNECT_FIRST_SECONDS
                     self._listen(connection)

@@ -53,9 +53,12 @@ def listener_backends() -> list[int]:
         return [pid for (pid,) in cursor.fetchall()]
 
 
-def listener_backends_terminate() -> int:
-    """Terminate every listener's backend on the test database, as a database restart would; how many."""
-    pids = listener_backends()
+def listener_backends_terminate(only: int | None = None) -> int:
+    """Terminate listeners' backends on the test database (or only the one ``only``), as a restart would; how many.
+
+    Another test's live server may hold a listener of its own on the same database, hence ``only``.
+    """
+    pids = [pid for pid in listener_backends() if only is None or pid == only]
     with connection.cursor() as cursor:
         for pid in pids:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])

@@ -14,13 +14,17 @@ def test_after_its_backend_is_terminated_the_listener_connects_again_and_pushes_
     listener = pushed_cache._listener
     token = AccessTokenFactory()
 
-    assert listener_backends_terminate() == 1
+    first_backend = listener.backend_pid
+
+    assert listener_backends_terminate(only=first_backend) == 1
     assert wait_for(lambda: listener.connections_made == 2 and listener.connected.is_set())
     cache_token(pushed_cache, token)
     User.objects.filter(pk=token.user_id).update(is_active=False)
 
     assert wait_for(lambda: token.token_checksum not in pushed_cache.tokens)
-    assert len(listener_backends()) == 1
+    assert listener.backend_pid != first_backend
+    assert listener.backend_pid in listener_backends()
+    assert wait_for(lambda: first_backend not in listener_backends())
 
 
 def test_a_change_committed_while_the_listener_was_away_is_read_when_it_is_back(pushed_cache):
@@ -31,7 +35,7 @@ def test_a_change_committed_while_the_listener_was_away_is_read_when_it_is_back(
     listener._thread.join()
 
     User.objects.filter(pk=token.user_id).update(is_active=False)
-    listener_backends_terminate()
+    listener_backends_terminate(only=listener.backend_pid)
     pushed_cache.listener_stop()
     pushed_cache.sync()  # a request starts a new listener, which reads the feed once connected
 
