@@ -28,7 +28,7 @@ from provider.dpop import Proof, ProofRefused, dpop_nonce, dpop_proof_check
 from provider.responses import protocol_error
 from provider.state import request_state
 
-DPOP_TOKEN_TYPE = "DPoP"
+DPOP_TOKEN_TYPE = "DPoP"  # noqa: S105 - RFC 9449 §5.1 token_type, not a secret
 NONCE_HEADER = "DPoP-Nonce"
 
 

@@ -85,3 +85,11 @@ def request_state(request: Request) -> TokenRequestState:
         state = _open_state.get() or TokenRequestState()
         request._state = state
     return state
+
+
+def dpop_proof_verified(request: Request, *, jkt: str | None) -> None:
+    """Record that a DPoP proof of the key with thumbprint ``jkt`` was verified for ``request`` (None: no proof).
+
+    For a caller that builds an oauthlib request itself to present a token (token_cache.authentication).
+    """
+    request_state(request).dpop_jkt = jkt

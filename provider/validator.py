@@ -59,8 +59,8 @@ from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
 from tokens.auth_time import grant_amr, grant_auth_time, grant_authentication_record, grant_sid
 from tokens.checksums import sha256_hex
-from tokens.models import DPoPBinding
 from tokens.lifetimes import refresh_chain_expired
+from tokens.models import DPoPBinding
 from tokens.replay import revoke_if_replayed
 from tokens.resources import token_request_resources_check
 from tokens.rotation import refresh_token_retire
@@ -531,7 +531,10 @@ class OAuth2Validator(DOTOAuth2Validator):
                 return False
         presented = bearer_token_presented(raw_token=token)
         record = presented.token if presented is not None else None
-        refusal = bearer_token_refusal(token=record, scopes=scopes, uri=request.uri)
+        # A DPoP-bound token passes only where a proof of its key was verified first (api.authentication);
+        # everywhere else (userinfo, introspection's bearer callers) it is refused as a copied token.
+        proof_jkt = request_state(request).dpop_jkt
+        refusal = bearer_token_refusal(token=record, scopes=scopes, uri=request.uri, proof_jkt=proof_jkt)
         if refusal is not None:
             request.oauth2_error = refusal
             return False

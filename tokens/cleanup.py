@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 def expired_tokens_clear() -> dict[str, int]:
     """Delete expired codes and tokens (DOT), refresh chains past their absolute lifetime, spent families, the
-    sign-in records of codes that are gone, DPoP bindings of tokens that are gone and pushed authorization requests no browser can use any more."""
+    sign-in records of codes that are gone, DPoP bindings of tokens that are gone and pushed authorization
+    requests no browser can use any more."""
     clear_expired()
     counts = {"refresh tokens past the absolute lifetime": _delete_in_batches(_past_absolute_lifetime())}
     counts["token families with no token left"] = _delete_in_batches(_spent_families())

@@ -69,3 +69,9 @@ def dpop_tokens_for(browser, http, app, key, *, scope: str = "openid profile not
     response = token_post(http, app, data, key=key)
     assert response.status_code == 200, response.content
     return response.json()
+
+
+def dpop_headers(key, token: str, *, name: str = "api:me", method: str = "GET", **claims) -> dict:
+    """Django test client headers presenting ``token`` with the DPoP scheme and a proof by ``key`` (RFC 9449 §7.1)."""
+    proof = dpop_proof(key, htm=method, htu=url(name), access_token=token, **claims)
+    return {"HTTP_AUTHORIZATION": f"DPoP {token}", "HTTP_DPOP": proof}

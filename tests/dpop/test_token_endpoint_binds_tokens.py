@@ -81,5 +81,3 @@ def test_a_confidential_clients_refresh_binds_the_new_access_token_to_the_refres
     assert response.status_code == 200, response.content
     assert response.json()["token_type"] == "DPoP"
     assert _binding(response.json()["access_token"]).jkt == other.thumbprint()
-
-
