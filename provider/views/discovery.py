@@ -17,6 +17,7 @@ from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetad
 from idp.settings import idp_settings
 from provider.acr import ACR_VALUES_SUPPORTED
 from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
+from provider import dpop
 from provider.client_assertions import PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
@@ -37,6 +38,7 @@ SHARED_ENTRIES = (
     "token_endpoint_auth_signing_alg_values_supported",
     "revocation_endpoint_auth_signing_alg_values_supported",
     "introspection_endpoint_auth_signing_alg_values_supported",
+    "dpop_signing_alg_values_supported",
 )
 
 
@@ -69,6 +71,8 @@ class OAuthServerMetadataView(DOTOAuthServerMetadataView):
             data[f"{endpoint}_endpoint_auth_methods_supported"] = [*methods, PRIVATE_KEY_JWT]
         for endpoint in ("token", "revocation", "introspection"):
             data[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = list(SIGNING_ALGORITHMS)
+        # RFC 9449 §5.1: DPoP proofs are accepted at the token endpoint and the API, signed with these.
+        data["dpop_signing_alg_values_supported"] = list(dpop.SIGNING_ALGORITHMS)
         return data
 
     def get(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:
