@@ -15,9 +15,9 @@ from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscover
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
 from idp.settings import idp_settings
+from provider import dpop
 from provider.acr import ACR_VALUES_SUPPORTED
 from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
-from provider import dpop
 from provider.client_assertions import PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
