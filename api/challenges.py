@@ -2,7 +2,7 @@
 
 from django.utils.encoding import force_str
 
-from provider.dpop import SIGNING_ALGORITHMS
+from provider import dpop
 
 REALM = "api"
 
@@ -20,10 +20,8 @@ def bearer_challenge(**params: str) -> str:
 
 
 def dpop_challenge(**params: str) -> str:
-    """``DPoP realm="api"``, the given auth-params, and ``algs``: the proof algorithms accepted (RFC 9449 §7.1)."""
-    attributes = {"realm": REALM, **{name: value for name, value in params.items() if value}}
-    attributes["algs"] = " ".join(SIGNING_ALGORITHMS)
-    return "DPoP " + ", ".join(f"{name}={_quoted(value)}" for name, value in attributes.items())
+    """``DPoP realm="api"``, the given auth-params, and ``algs`` (RFC 9449 §7.1)."""
+    return dpop.dpop_challenge(realm=REALM, **{name: force_str(value) for name, value in params.items()})
 
 
 def challenge_for(request, **params: str) -> str:
