@@ -15,9 +15,11 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -97,6 +99,18 @@ def sessions_end(*, sessions, request: HttpRequest | None = None) -> int:
 def user_sessions_end(*, user, request: HttpRequest | None = None) -> int:
     """End every live session of ``user`` and return how many there were."""
     return sessions_end(sessions=UserSession.objects.filter(user=user), request=request)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_sessions_end_on_deactivation")
+def _end_sessions_of_deactivated_user(sender, instance, created: bool, **kwargs) -> None:
+    """A deactivated account's sessions end and its clients are told, whichever path deactivated it.
+
+    The admin's "active" checkbox, the admin action, accounts.services.user_deactivate and the shell all
+    save the user; Django would refuse the browser anyway (ModelBackend rejects inactive users), but
+    only ending the records sends the back-channel logouts. No live session: one indexed query.
+    """
+    if not created and not instance.is_active:
+        user_sessions_end(user=instance)
 
 
 class SessionRecordMiddleware:
