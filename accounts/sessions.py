@@ -29,7 +29,7 @@ from accounts.models import UserSession
 from audit.models import AuditEvent
 from audit.request_meta import user_agent
 from audit.services import record_event
-from config.database_outage import DATABASE_ERRORS, database_unavailable
+from config.database_outage import OUTAGE_ERRORS, database_unavailable
 from idp.client_address import client_address
 from tokens.services import RevokedTokens, tokens_revoke
 
@@ -122,7 +122,7 @@ class SessionRecordMiddleware:
     def __call__(self, request: HttpRequest):
         try:
             self._check(request)
-        except DATABASE_ERRORS as error:
+        except OUTAGE_ERRORS as error:
             # This runs before every view, so it is where an outage shows first; it gets the same 503 a view's would.
             return database_unavailable(request, error)
         return self.get_response(request)
