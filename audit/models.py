@@ -57,6 +57,10 @@ class AuditEvent(models.Model):
         PASSWORD_RESET_COMPLETED = "password_reset.completed", _("Password reset completed")
         EMAIL_VERIFICATION_SENT = "email_verification.sent", _("Email verification sent")
         EMAIL_VERIFIED = "email.verified", _("Email address verified")
+        MFA_TOTP_ADDED = "mfa.totp_added", _("Authenticator app added")
+        MFA_TOTP_REMOVED = "mfa.totp_removed", _("Authenticator app removed")
+        MFA_RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated", _("Recovery codes generated")
+        MFA_RECOVERY_CODE_USED = "mfa.recovery_code_used", _("Recovery code used")
 
     created = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices, db_index=True)

@@ -34,13 +34,14 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749 import utils
-from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, UnauthorizedClientError
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, UnauthorizedClientError
 
 from audit.oauth_events import record_refresh_reuse, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
 from clients.secret_rotation import previous_secret_matches
 from provider.acr import acr_for
 from provider.client_assertions import (
+    CLIENT_SECRET_JWT,
     PRIVATE_KEY_JWT,
     AssertionRefused,
     asserted_client_id,
@@ -57,7 +58,13 @@ from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.records import bearer_token_refusal
 from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
-from tokens.auth_time import grant_amr, grant_auth_time, grant_authentication_record, grant_sid
+from tokens.auth_time import (
+    grant_amr,
+    grant_auth_time,
+    grant_authentication_record,
+    grant_redirect_uri_named,
+    grant_sid,
+)
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.models import DPoPBinding
@@ -101,8 +108,9 @@ class OAuth2Validator(DOTOAuth2Validator):
         elif presented.client_id and presented.secret and self._load_application(presented.client_id, request):
             # Secret rotation with overlap: a replaced secret works until it expires or an admin retires it.
             authenticated = previous_secret_matches(application=request.client, secret=presented.secret)
-        if authenticated and request.client.token_endpoint_auth_method == PRIVATE_KEY_JWT:
-            # An admin moved the client to keys: its old secret, wherever it ended up, proves nothing now.
+        if authenticated and request.client.token_endpoint_auth_method in (PRIVATE_KEY_JWT, CLIENT_SECRET_JWT):
+            # An admin moved the client to signed JWTs: its secret sent as such proves nothing now (for
+            # client_secret_jwt, the secret travels only as an HMAC key, never over the wire).
             authenticated = False
         if not authenticated:
             client_auth_failed(request)
@@ -262,6 +270,16 @@ class OAuth2Validator(DOTOAuth2Validator):
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request: Request, *args, **kwargs) -> bool:
         """The code's redirect URI; a mismatch is invalid_grant (RFC 6749 §5.2), not oauthlib's invalid_request."""
         grant = self._client_grant(code, client, request)
+        if (
+            grant is not None
+            and getattr(request, "using_default_redirect_uri", False)
+            and grant_redirect_uri_named(grant=grant)
+        ):
+            # RFC 6749 §4.1.3: REQUIRED when the authorization request included it; oauthlib would fill in the
+            # registered one, and with a single registered URI that would always match.
+            raise InvalidRequestError(
+                description="The redirect_uri is required: the authorization request included one."
+            )
         if grant is None or not grant.redirect_uri_allowed(redirect_uri):
             raise InvalidGrantError(description="The redirect_uri does not match the authorization request.")
         return True
@@ -286,6 +304,7 @@ class OAuth2Validator(DOTOAuth2Validator):
             auth_time=getattr(request, "auth_time", None),
             sid=getattr(request, "sid", None),
             amr=getattr(request, "amr", None),
+            redirect_uri_named=getattr(request, "redirect_uri_named", True),
         )
         return grant
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0008_application_require_mfa'),
+        ('clients', '0009_client_secret_jwt'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('oauth2_provider', '0022_refreshtoken_token_family_index'),
-        ('tokens', '0006_authentication_methods'),
+        ('tokens', '0007_grant_redirect_uri_named'),
     ]
 
     operations = [
