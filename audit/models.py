@@ -57,6 +57,10 @@ class AuditEvent(models.Model):
         PASSWORD_RESET_COMPLETED = "password_reset.completed", _("Password reset completed")
         EMAIL_VERIFICATION_SENT = "email_verification.sent", _("Email verification sent")
         EMAIL_VERIFIED = "email.verified", _("Email address verified")
+        PASSKEY_ADDED = "passkey.added", _("Passkey added")
+        PASSKEY_REMOVED = "passkey.removed", _("Passkey removed")
+        # A passkey's signature counter went backwards: the authenticator may have been cloned (refused).
+        PASSKEY_COUNTER_REGRESSED = "passkey.counter_regressed", _("Passkey signature counter went backwards")
 
     created = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices, db_index=True)
