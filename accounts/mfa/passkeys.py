@@ -131,19 +131,21 @@ def _descriptors(passkeys) -> list[PublicKeyCredentialDescriptor]:
     return descriptors
 
 
-def _challenge_issue(request: HttpRequest, *, ceremony: str, challenge: bytes, user=None) -> None:
+def _challenge_issue(request: HttpRequest, *, ceremony: str, challenge: bytes, user=None, **extra: str) -> None:
     challenges = request.session.get(CHALLENGE_SESSION_KEY)
     challenges = dict(challenges) if isinstance(challenges, dict) else {}
     challenges[ceremony] = {
         "challenge": bytes_to_base64url(challenge),
         "user": user.pk if user is not None else None,
         "at": time.time(),
+        **extra,
     }
     request.session[CHALLENGE_SESSION_KEY] = challenges
 
 
-def _challenge_take(request: HttpRequest, *, ceremony: str, user=None) -> bytes:
-    """The ceremony's challenge, removed from the session whatever happens next: each is answered once."""
+def _challenge_take(request: HttpRequest, *, ceremony: str, user=None) -> dict:
+    """The ceremony's challenge (and what was issued with it), removed from the session whatever happens next:
+    each is answered once."""
     challenges = request.session.get(CHALLENGE_SESSION_KEY)
     challenges = dict(challenges) if isinstance(challenges, dict) else {}
     issued = challenges.pop(ceremony, None)
@@ -155,7 +157,7 @@ def _challenge_take(request: HttpRequest, *, ceremony: str, user=None) -> bytes:
         raise PasskeyError(expired, reason="challenge expired")
     if issued.get("user") != (user.pk if user is not None else None):
         raise PasskeyError(expired, reason="challenge issued for another user")
-    return base64url_to_bytes(issued["challenge"])
+    return {**issued, "challenge": base64url_to_bytes(issued["challenge"])}
 
 
 def _user_handle(user) -> str:
@@ -167,10 +169,11 @@ def _user_handle(user) -> str:
 def passkey_registration_options(request: HttpRequest, *, user) -> dict:
     """PublicKeyCredentialCreationOptions (as JSON) for a new passkey of ``user``; remembers the challenge."""
     rp = relying_party(request)
+    user_handle = _user_handle(user)
     options = generate_registration_options(
         rp_id=rp.id,
         rp_name=rp.name,
-        user_id=base64url_to_bytes(_user_handle(user)),
+        user_id=base64url_to_bytes(user_handle),
         user_name=user.get_username(),
         user_display_name=user.get_full_name() or user.get_username(),
         timeout=CEREMONY_SECONDS * 1000,
@@ -185,7 +188,8 @@ def passkey_registration_options(request: HttpRequest, *, user) -> dict:
         # The same authenticator twice would only be a second row for one key.
         exclude_credentials=_descriptors(Passkey.objects.filter(user=user)),
     )
-    _challenge_issue(request, ceremony=REGISTRATION, challenge=options.challenge, user=user)
+    # The handle goes with the challenge: the new passkey is stored with the one the authenticator was given.
+    _challenge_issue(request, ceremony=REGISTRATION, challenge=options.challenge, user=user, user_handle=user_handle)
     return options_to_json_dict(options)
 
 
@@ -202,12 +206,12 @@ def _parsed(credential: str, parse):
 
 def passkey_register(request: HttpRequest, *, user, credential: str, name: str) -> PasskeyUse:
     """Verify the browser's answer to the registration options and store the new passkey (audited)."""
-    expected_challenge = _challenge_take(request, ceremony=REGISTRATION, user=user)
+    issued = _challenge_take(request, ceremony=REGISTRATION, user=user)
     parsed = _parsed(credential, parse_registration_credential_json)
     rp = relying_party(request)
     try:
         verified = verify_registration_response(
-            credential=parsed, expected_challenge=expected_challenge, expected_rp_id=rp.id, expected_origin=rp.origin
+            credential=parsed, expected_challenge=issued["challenge"], expected_rp_id=rp.id, expected_origin=rp.origin
         )
     except InvalidRegistrationResponse as exc:
         raise PasskeyError(_("The passkey could not be added. Try again."), reason=str(exc)) from exc
@@ -218,7 +222,7 @@ def passkey_register(request: HttpRequest, *, user, credential: str, name: str) 
                 user=user,
                 name=(name.strip() or _("Passkey"))[:NAME_MAX_LENGTH],
                 credential_id=bytes_to_base64url(verified.credential_id),
-                user_handle=_user_handle(user),
+                user_handle=issued["user_handle"],
                 public_key=verified.credential_public_key,
                 sign_count=verified.sign_count,
                 transports=transports,
@@ -257,7 +261,7 @@ def passkey_authentication_options(request: HttpRequest, *, ceremony: str, user=
 
 def passkey_authenticate(request: HttpRequest, *, ceremony: str, credential: str, user=None) -> PasskeyUse:
     """Verify a signed challenge: ``user``'s passkey (second factor) or any user's (passwordless); counter moved on."""
-    expected_challenge = _challenge_take(request, ceremony=ceremony, user=user)
+    expected_challenge = _challenge_take(request, ceremony=ceremony, user=user)["challenge"]
     parsed = _parsed(credential, parse_authentication_credential_json)
     refused = _("That passkey was not accepted.")
     passkeys = Passkey.objects.select_related("user").filter(user__is_active=True)

@@ -51,10 +51,13 @@ def test_the_rp_id_comes_from_the_setting_when_it_is_set(browser):
     assert registration_options(browser)["rp"]["id"] == "example.test"
 
 
-def test_a_verified_answer_stores_the_public_key_counter_transports_and_name(browser, user):
+def test_a_verified_answer_stores_the_public_key_counter_transports_name_and_user_handle(browser, user):
     authenticator = SoftAuthenticator(sign_count=7)
+    options = registration_options(browser)
 
-    response = register(browser, authenticator, name="Work laptop")
+    response = browser.post(
+        reverse("passkey-register"), {"credential": authenticator.create(options), "name": "Work laptop"}
+    )
 
     assert response.status_code == 200  # the first factor: the recovery codes page
     passkey = Passkey.objects.get(user=user)
@@ -63,6 +66,7 @@ def test_a_verified_answer_stores_the_public_key_counter_transports_and_name(bro
     assert bytes(passkey.public_key) == authenticator.cose_public_key
     assert passkey.sign_count == 7
     assert passkey.transports == ["internal", "hybrid"]
+    assert passkey.user_handle == options["user"]["id"]
 
 
 def test_the_first_passkey_brings_recovery_codes_shown_once(browser, user):
