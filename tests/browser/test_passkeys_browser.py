@@ -120,7 +120,7 @@ def test_a_browser_without_a_passkey_for_this_site_gets_a_readable_error(
 
     page.get_by_role("button", name="Sign in with a passkey").click()
 
-    expect(page.locator("#passkey-error")).to_have_text("No passkey was used: the request was cancelled or timed out.")
+    expect(page.locator("#passkey-error")).to_have_text("No passkey was used: the request was canceled or timed out.")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_enabled()
     assert console_errors == []
 
@@ -139,6 +139,6 @@ def test_a_passkey_on_a_device_that_cannot_verify_the_user_does_not_sign_in_alon
 
     page.get_by_role("button", name="Sign in with a passkey").click()
 
-    expect(page.locator("#passkey-error")).to_have_text("No passkey was used: the request was cancelled or timed out.")
+    expect(page.locator("#passkey-error")).to_have_text("No passkey was used: the request was canceled or timed out.")
     expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
     assert console_errors == []
