@@ -28,12 +28,12 @@ def authorization_revoke(*, user, application) -> None:
 def user_deactivate(*, user: User) -> None:
     """Deactivate ``user``: they cannot sign in, and every code and token they hold is revoked (ASVS 7.4.2).
 
-    The revocation is done by tokens.receivers on this save, in the same transaction, so any other
-    path that deactivates a user (admin form, shell) revokes too.
+    The revocation (tokens.receivers) and the end of their sessions with the clients' back-channel
+    logouts (accounts.sessions) are done by receivers of this save, in the same transaction, so any
+    other path that deactivates a user (admin form, shell) does both too.
     """
     user.is_active = False
     user.save(update_fields=["is_active"])
-    user_sessions_end(user=user)
 
 
 @transaction.atomic

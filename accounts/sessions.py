@@ -15,9 +15,11 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,7 +29,7 @@ from accounts.models import UserSession
 from audit.models import AuditEvent
 from audit.request_meta import user_agent
 from audit.services import record_event
-from config.database_outage import DATABASE_ERRORS, database_unavailable
+from config.database_outage import OUTAGE_ERRORS, database_unavailable
 from idp.client_address import client_address
 from tokens.services import RevokedTokens, tokens_revoke
 
@@ -99,6 +101,18 @@ def user_sessions_end(*, user, request: HttpRequest | None = None) -> int:
     return sessions_end(sessions=UserSession.objects.filter(user=user), request=request)
 
 
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_sessions_end_on_deactivation")
+def _end_sessions_of_deactivated_user(sender, instance, created: bool, **kwargs) -> None:
+    """A deactivated account's sessions end and its clients are told, whichever path deactivated it.
+
+    The admin's "active" checkbox, the admin action, accounts.services.user_deactivate and the shell all
+    save the user; Django would refuse the browser anyway (ModelBackend rejects inactive users), but
+    only ending the records sends the back-channel logouts. No live session: one indexed query.
+    """
+    if not created and not instance.is_active:
+        user_sessions_end(user=instance)
+
+
 class SessionRecordMiddleware:
     """Signs out a browser whose sign-in session has ended; notes when a live one was last seen."""
 
@@ -108,7 +122,7 @@ class SessionRecordMiddleware:
     def __call__(self, request: HttpRequest):
         try:
             self._check(request)
-        except DATABASE_ERRORS as error:
+        except OUTAGE_ERRORS as error:
             # This runs before every view, so it is where an outage shows first; it gets the same 503 a view's would.
             return database_unavailable(request, error)
         return self.get_response(request)

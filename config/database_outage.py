@@ -1,4 +1,4 @@
-"""Database outages and lock contention answered as 503 Service Unavailable, never as a stack trace.
+"""Database and cache outages and lock contention answered as 503 Service Unavailable, never as a stack trace.
 
 When the database is unreachable (connection refused, timed out, dropped mid-request), Django raises
 OperationalError or InterfaceError. Protocol endpoints then answer the JSON error shape of RFC 6749
@@ -18,6 +18,7 @@ up but busy, and the request, rolled back, can simply be retried (database_busy)
 import logging
 import sys
 
+import redis
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -30,6 +31,11 @@ from idp.settings import idp_settings
 log = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# The shared cache (Redis, when REDIS_URL is set) down or restarting: throttles, single-use jti records and
+# device polling cannot be checked, so the request is refused (failing open would lift the throttles)
+# with the same 503; redis-py reconnects by itself once the server is back.
+CACHE_ERRORS = (redis.ConnectionError, redis.TimeoutError)
+OUTAGE_ERRORS = DATABASE_ERRORS + CACHE_ERRORS
 # Endpoints machines call; the other provider pages (authorize, logout, device verification) are for people.
 PROTOCOL_VIEWS = {
     f"oauth2_provider:{name}"
@@ -53,15 +59,15 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DATABASE_ERRORS):
+        if not isinstance(exception, OUTAGE_ERRORS):
             return None
         return database_unavailable(request, exception)
 
 
 def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    """handler500: a database error raised outside a view (e.g. in a middleware) is a 503 as well."""
+    """handler500: a database or cache error raised outside a view (e.g. in a middleware) is a 503 as well."""
     error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_ERRORS):
+    if isinstance(error, OUTAGE_ERRORS):
         return database_unavailable(request, error)
     return defaults.server_error(request, *args, **kwargs)
 
@@ -83,6 +89,10 @@ def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse
         log.warning("Database busy (lock contention) for %s %s: %s", request.method, request.path, error)
         retry_after = idp_settings.DATABASE_BUSY_RETRY_AFTER_SECONDS
         description = "The server is busy right now. Retry in a moment."
+    elif isinstance(error, CACHE_ERRORS):
+        log.error("Cache unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
+        retry_after = idp_settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
+        description = "The server cannot reach its cache right now. Retry shortly."
     else:
         log.error("Database unavailable for %s %s: %s", request.method, request.path, type(error).__name__)
         retry_after = idp_settings.DATABASE_OUTAGE_RETRY_AFTER_SECONDS
@@ -92,7 +102,13 @@ def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse
     else:
         # Rendered without the request: context processors would touch the session and the user.
         page = render_to_string(
-            "503.html", {"provider_name": settings.SITE_NAME, "retry_after": retry_after, "busy": busy}
+            "503.html",
+            {
+                "provider_name": settings.SITE_NAME,
+                "retry_after": retry_after,
+                "busy": busy,
+                "cache": isinstance(error, CACHE_ERRORS),
+            },
         )
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(retry_after)

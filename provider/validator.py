@@ -34,7 +34,7 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749 import utils
-from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, UnauthorizedClientError
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, UnauthorizedClientError
 
 from audit.oauth_events import record_refresh_reuse, record_revocation
 from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantType
@@ -56,7 +56,13 @@ from provider.throttling import check_client_auth_allowed, client_auth_failed
 from token_cache.records import bearer_token_refusal
 from token_cache.selectors import application_cached, bearer_token_presented
 from tokens import issuance
-from tokens.auth_time import grant_amr, grant_auth_time, grant_authentication_record, grant_sid
+from tokens.auth_time import (
+    grant_amr,
+    grant_auth_time,
+    grant_authentication_record,
+    grant_redirect_uri_named,
+    grant_sid,
+)
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
 from tokens.replay import revoke_if_replayed
@@ -260,6 +266,16 @@ class OAuth2Validator(DOTOAuth2Validator):
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request: Request, *args, **kwargs) -> bool:
         """The code's redirect URI; a mismatch is invalid_grant (RFC 6749 §5.2), not oauthlib's invalid_request."""
         grant = self._client_grant(code, client, request)
+        if (
+            grant is not None
+            and getattr(request, "using_default_redirect_uri", False)
+            and grant_redirect_uri_named(grant=grant)
+        ):
+            # RFC 6749 §4.1.3: REQUIRED when the authorization request included it; oauthlib would fill in the
+            # registered one, and with a single registered URI that would always match.
+            raise InvalidRequestError(
+                description="The redirect_uri is required: the authorization request included one."
+            )
         if grant is None or not grant.redirect_uri_allowed(redirect_uri):
             raise InvalidGrantError(description="The redirect_uri does not match the authorization request.")
         return True
@@ -284,6 +300,7 @@ class OAuth2Validator(DOTOAuth2Validator):
             auth_time=getattr(request, "auth_time", None),
             sid=getattr(request, "sid", None),
             amr=getattr(request, "amr", None),
+            redirect_uri_named=getattr(request, "redirect_uri_named", True),
         )
         return grant
 

@@ -13,11 +13,21 @@ from tokens.models import GrantAuthentication
 
 
 def grant_authentication_record(
-    *, grant: AbstractGrant, auth_time: datetime | None, sid: str | None, amr: list[str] | None = None
+    *,
+    grant: AbstractGrant,
+    auth_time: datetime | None,
+    sid: str | None,
+    amr: list[str] | None = None,
+    redirect_uri_named: bool = True,
 ) -> None:
-    """Remember when, how and in which session the user behind ``grant`` signed in (nothing when not known)."""
+    """Remember when, how and in which session the user behind ``grant`` signed in (nothing when not known).
+
+    And whether the authorization request named its redirect_uri, which the exchange must then repeat.
+    """
     if auth_time is not None:
-        GrantAuthentication.objects.create(grant=grant, auth_time=auth_time, sid=sid or "", amr=list(amr or []))
+        GrantAuthentication.objects.create(
+            grant=grant, auth_time=auth_time, sid=sid or "", amr=list(amr or []), redirect_uri_named=redirect_uri_named
+        )
 
 
 def grant_sid(*, grant: AbstractGrant) -> str:
@@ -42,3 +52,11 @@ def grant_amr(*, grant: AbstractGrant) -> list[str]:
         return list(grant.authentication.amr or [])
     except GrantAuthentication.DoesNotExist:
         return []
+
+
+def grant_redirect_uri_named(*, grant: AbstractGrant) -> bool:
+    """Whether the authorization request behind ``grant`` named its redirect_uri (True when not recorded: strict)."""
+    try:
+        return grant.authentication.redirect_uri_named
+    except GrantAuthentication.DoesNotExist:
+        return True

@@ -84,6 +84,9 @@ class GrantAuthentication(models.Model):
     # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID token's amr and acr.
     amr = models.JSONField(_("authentication methods"), default=list, blank=True)
     sid = models.CharField(_("session id (sid)"), max_length=64, blank=True)
+    # Whether the authorization request named its redirect_uri: the token request must then repeat it
+    # (RFC 6749 §4.1.3); one that left it out got the single registered URI (§3.1.2.3).
+    redirect_uri_named = models.BooleanField(_("redirect URI named in the request"), default=True)
 
     class Meta:
         verbose_name = _("authorization code sign-in")

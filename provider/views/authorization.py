@@ -3,7 +3,7 @@
 The consent page's form, the remembered consent model and its services live in the consent app.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
@@ -100,6 +100,8 @@ class ConsentView(AuthorizationView):
     # The pushed request this one stands for, and the path it arrived on (client_id and request_uri only).
     _pushed: PushedAuthorizationRequest | None = None
     _arrived_as: str = ""
+    # Whether the request being answered named its redirect_uri (it may leave it out: RFC 6749 §3.1.2.3).
+    _redirect_uri_named: bool = True
 
     def dispatch(self, request, *args, **kwargs):
         if "request_uri" not in request.GET:
@@ -294,6 +296,9 @@ class ConsentView(AuthorizationView):
             # also make oauthlib fall back to the client's default scopes, which must never happen.)
             form.cleaned_data["allow"] = False
         form.cleaned_data["scope"] = " ".join(approved)
+        # RFC 6749 §4.1.3: the token request must repeat redirect_uri only if this request named it (the
+        # page's signed query; a pushed request's parameters are that query too).
+        self._redirect_uri_named = "redirect_uri" in parse_qs(form.signed.get("query", ""))
         response = super().form_valid(form)
         remembered = getattr(self, "approved_silently", False)
         record_consent_decision(request=self.request, form=form, issued=bool(self.success_url), remembered=remembered)
@@ -313,6 +318,8 @@ class ConsentView(AuthorizationView):
         if self._pushed is not None and not pushed_request_consume(self._pushed):
             error = InvalidRequestURI(description="The request_uri was already used.", state=credentials.get("state"))
             raise OAuthToolkitError(error, redirect_uri=credentials["redirect_uri"])
+        # Stored with the code (tokens.auth_time) for the validator's confirm_redirect_uri at the exchange.
+        credentials = {**credentials, "redirect_uri_named": self._redirect_uri_named}
         return super().create_authorization_response(request, scopes, credentials, allow)
 
     def redirect(self, redirect_to, application):

@@ -5,6 +5,7 @@ from oauth2_provider.views import DeviceAuthorizationView as DOTDeviceAuthorizat
 from oauthlib.oauth2 import DeviceApplicationServer
 from oauthlib.oauth2.rfc6749 import errors, utils
 
+from provider.client_credentials import presented_by_http_request
 from provider.responses import no_store, with_client_challenge
 
 DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
@@ -42,4 +43,10 @@ class DeviceAuthorizationView(DOTDeviceAuthorizationView):
     server_class = DeviceAuthorizationServer
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        presented = presented_by_http_request(request)
+        if "client_id" not in request.POST and presented.client_id and presented.method in ("basic", "assertion"):
+            # RFC 8628 §3.1: client_id is REQUIRED only of a client that does not authenticate. oauthlib and
+            # DOT's view read it from the body, so the identity the client authenticates with is put there.
+            request.POST = request.POST.copy()
+            request.POST["client_id"] = presented.client_id
         return no_store(with_client_challenge(super().post(request, *args, **kwargs)))

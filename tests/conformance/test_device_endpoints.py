@@ -65,6 +65,23 @@ def test_a_confidential_client_authenticates_with_basic_and_names_itself_in_the_
     assert response.status_code == 200, response.content
 
 
+def test_a_confidential_client_authenticating_with_basic_may_leave_client_id_out_of_the_body(client):
+    app = DeviceApplicationFactory(client_type="confidential", client_secret=CLIENT_SECRET)
+
+    response = form_post(client, device_url(), {"scope": "openid"}, **basic_auth(app.client_id))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["device_code"]
+
+
+def test_basic_with_a_wrong_secret_and_no_body_client_id_is_401_invalid_client(client):
+    app = DeviceApplicationFactory(client_type="confidential", client_secret=CLIENT_SECRET)
+
+    response = form_post(client, device_url(), {"scope": "openid"}, **basic_auth(app.client_id, "wrong"))
+
+    assert_error(response, "invalid_client", status=401)
+
+
 def test_a_confidential_client_with_a_wrong_secret_is_401_invalid_client(client):
     app = DeviceApplicationFactory(client_type="confidential", client_secret=CLIENT_SECRET)
 

@@ -46,6 +46,26 @@ def test_deactivation(user, id_token):
     assert noticed_sids() == [claims_of(id_token)["sid"]]
 
 
+def test_unticking_active_in_the_admin_user_form(admin_client, user, id_token):
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "is_active"}
+    data.update(
+        groups=[],
+        user_permissions=[],
+        last_login_0="",
+        last_login_1="",
+        date_joined_0="2026-01-01",
+        date_joined_1="00:00:00",
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not User.objects.get(pk=user.pk).is_active
+    assert noticed_sids() == [claims_of(id_token)["sid"]]
+
+
 def test_the_admin_ending_a_users_sessions(admin_user, user, id_token):
     request = RequestFactory().post("/")
     request.user = admin_user

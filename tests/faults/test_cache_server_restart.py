@@ -1,0 +1,117 @@
+"""A restart of the shared cache (Redis) costs the requests made while it is down, never the ones after.
+
+Throttles, single-use ``jti`` records and device polling live in Redis. redis-py's pooled connections
+die with the server; the next command after the restart must reconnect by itself, without an app restart.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.urls import reverse
+
+from tests.factories import MachineApplicationFactory
+from tests.flows import FormClient, token_request
+
+REDIS_SERVER = shutil.which("redis-server")
+
+pytestmark = [
+    pytest.mark.django_db,
+    # CI's machine runs Redis from Debian's package, so the server binary is there; elsewhere it may not be.
+    pytest.mark.skipif(REDIS_SERVER is None and not os.environ.get("CI"), reason="needs redis-server on PATH"),
+]
+
+START_SECONDS = 10.0  # a bound for a failing test to end, not a measurement
+
+
+class CacheServer:
+    """A redis-server of the test's own on a free loopback port, stopped and started again at will."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - Debian's redis-server, fixed arguments
+            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=START_SECONDS)
+            self.process = None
+
+
+@pytest.fixture
+def cache_server(settings) -> Iterator[CacheServer]:
+    server = CacheServer()
+    server.start()
+    settings.CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": server.url}}
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def client_credentials(client, app):
+    return token_request(client, app, {"grant_type": "client_credentials", "scope": "users:read"})
+
+
+@pytest.fixture
+def http():
+    """A test client that returns what a real server would send instead of re-raising a middleware's error."""
+    return FormClient(raise_request_exception=False)
+
+
+def test_requests_after_a_cache_restart_succeed_without_an_app_restart(http, cache_server):
+    app = MachineApplicationFactory()
+    assert client_credentials(http, app).status_code == 200  # the pool now holds a connection to the old server
+
+    cache_server.stop()
+    cache_server.start()
+
+    assert client_credentials(http, app).status_code == 200
+
+
+def test_a_protocol_request_while_the_cache_is_down_is_503_temporarily_unavailable(http, cache_server):
+    app = MachineApplicationFactory()
+    cache_server.stop()
+
+    response = client_credentials(http, app)
+
+    assert response.status_code == 503
+    assert response.json()["error"] == "temporarily_unavailable"
+    assert "cache" in response.json()["error_description"]
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_sign_in_while_the_cache_is_down_is_the_readable_503_page(http, cache_server, user):
+    cache_server.stop()
+
+    # The sign-in counts failures per account and address in the cache (accounts.sign_in_lockout).
+    response = http.post(reverse("login"), {"username": user.username, "password": "wrong"}, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 503
+    assert "cannot reach its cache" in response.content.decode()
