@@ -61,7 +61,7 @@
   // A readable sentence for the browser's refusal (the page supplies them, translated, as data-msg-*).
   function explain(form, error) {
     const messages = form.dataset;
-    if (error.name === "NotAllowedError" || error.name === "AbortError") return messages.msgCancelled;
+    if (error.name === "NotAllowedError" || error.name === "AbortError") return messages.msgCanceled;
     if (error.name === "InvalidStateError" && messages.msgExists) return messages.msgExists;
     if (error.name === "NotSupportedError") return messages.msgUnsupported;
     if (error.serverMessage) return error.serverMessage;
