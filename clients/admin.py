@@ -4,7 +4,7 @@ import json
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -196,7 +196,9 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
                 {
                     "fields": ["token_endpoint_auth_method", "jwks", "jwks_uri"],
                     "description": _(
-                        "Confidential clients only. Public keys for private_key_jwt, never private ones."
+                        "Confidential clients only. Public keys for private_key_jwt, never private ones. "
+                        "client_secret_jwt keeps the secret encrypted (not only hashed): choose it only for a "
+                        "client that cannot hold a key pair."
                     ),
                 },
             ),
@@ -234,6 +236,16 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
             # Kept on the request only, for the one page that shows it; never logged, stored or messaged.
             request._new_client_secret = plain
         super().save_model(request, obj, form, change)
+        if obj.client_secret_jwt_pending:
+            # Only a hash of the current secret exists, and an HMAC needs the secret itself.
+            messages.warning(
+                request,
+                _(
+                    "This client now authenticates with client_secret_jwt but its secret is stored only as a "
+                    "hash: rotate it (Generate new secret, at the top of this page) so that the new one is kept "
+                    "encrypted; until then it cannot authenticate."
+                ),
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         """Show the new client's credentials once instead of redirecting to the change list."""

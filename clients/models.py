@@ -1,6 +1,7 @@
 """OAuth clients as admins register them: several grant types and an allowed scope list per client."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -9,8 +10,18 @@ from oauth2_provider.models import AbstractApplication
 
 from clients.redirect_matching import redirect_uri_matches
 from clients.redirect_uris import redirect_uri_problems
+from clients.sealed_secrets import secret_seal
 from idp.settings import idp_settings
 from provider.client_jwks import jwks_problem, jwks_uri_problem
+
+
+def _is_hashed(secret: str) -> bool:
+    """Whether ``secret`` is a stored hash (DOT hashes a plain one when the client is saved)."""
+    try:
+        identify_hasher(secret)
+    except ValueError:
+        return False
+    return True
 
 
 class GrantType(models.TextChoices):
@@ -53,6 +64,10 @@ class TokenEndpointAuthMethod(models.TextChoices):
 
     CLIENT_SECRET = "client_secret", _("Client secret (HTTP Basic or form body)")
     PRIVATE_KEY_JWT = "private_key_jwt", _("Signed JWT (private_key_jwt, RFC 7523): the client keeps a private key")
+    CLIENT_SECRET_JWT = (
+        "client_secret_jwt",
+        _("JWT signed with the client secret (client_secret_jwt, HMAC): weaker, the secret is kept recoverable"),
+    )
 
 
 class Application(AbstractApplication):
@@ -146,9 +161,14 @@ class Application(AbstractApplication):
         default=TokenEndpointAuthMethod.CLIENT_SECRET,
         help_text=_(
             "A private_key_jwt client signs a short-lived JWT with its own private key instead of sending a "
-            "secret; its secret is then refused. Give its public keys below (a JWK set or a JWKS URI)."
+            "secret; its secret is then refused. Give its public keys below (a JWK set or a JWKS URI). "
+            "client_secret_jwt is for clients that cannot hold a key pair: the secret is then stored encrypted "
+            "as well as hashed, and is only accepted as the HMAC key of a signed JWT. Choose it when creating "
+            "the client, or rotate the secret after choosing it."
         ),
     )
+    # client_secret_jwt only (clients.sealed_secrets): the secret encrypted, since an HMAC needs the secret itself.
+    client_secret_sealed = models.TextField(_("client secret (encrypted)"), blank=True, editable=False)
     jwks = models.JSONField(
         _("public keys (JWK set)"),
         default=dict,
@@ -195,7 +215,24 @@ class Application(AbstractApplication):
 
     def save(self, *args, **kwargs):
         self._sync_legacy_grant_column()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "client_secret" in update_fields:
+            self._seal_secret()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "client_secret_sealed"}
         super().save(*args, **kwargs)
+
+    def _seal_secret(self) -> None:
+        """Keep the encrypted copy client_secret_jwt needs, and no copy for any other method.
+
+        The plain secret exists only until DOT's ClientSecretField hashes it in this save (on creation and on
+        rotation), so that is the one moment it can be sealed; a client switched to client_secret_jwt with
+        a hashed secret has no copy until its secret is rotated (the admin says so).
+        """
+        if self.token_endpoint_auth_method != TokenEndpointAuthMethod.CLIENT_SECRET_JWT:
+            self.client_secret_sealed = ""
+        elif self.client_secret and not _is_hashed(self.client_secret):
+            self.client_secret_sealed = secret_seal(plain=self.client_secret, client_id=self.client_id)
 
     def clean(self) -> None:
         """Check grants, scopes and redirect URIs, reporting each problem on its own field."""
@@ -276,7 +313,20 @@ class Application(AbstractApplication):
                 problems.append(("token_endpoint_auth_method", _("A public client does not authenticate.")))
             if bool(self.jwks) == bool(self.jwks_uri):
                 problems.append(("jwks", _("Give either a JWK set or a JWKS URI (one of them) for private_key_jwt.")))
+        if (
+            self.token_endpoint_auth_method == TokenEndpointAuthMethod.CLIENT_SECRET_JWT
+            and self.client_type == self.CLIENT_PUBLIC
+        ):
+            problems.append(("token_endpoint_auth_method", _("A public client has no secret to sign with.")))
         return problems
+
+    @property
+    def client_secret_jwt_pending(self) -> bool:
+        """For client_secret_jwt but with no encrypted secret yet: it cannot authenticate until rotated."""
+        return (
+            self.token_endpoint_auth_method == TokenEndpointAuthMethod.CLIENT_SECRET_JWT
+            and not self.client_secret_sealed
+        )
 
 
 class ClientSecretRotation(models.Model):
@@ -291,6 +341,8 @@ class ClientSecretRotation(models.Model):
     previous_secret = models.CharField(
         _("replaced secret (hashed)"), max_length=255, help_text=_("Never shown: only its hash is stored.")
     )
+    # client_secret_jwt clients only: the replaced secret encrypted, to check HMACs made with it while it lasts.
+    previous_secret_sealed = models.TextField(_("replaced secret (encrypted)"), blank=True, editable=False)
     rotated_at = models.DateTimeField(_("rotated at"), default=timezone.now)
     rotated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

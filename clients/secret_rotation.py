@@ -11,6 +11,7 @@ from oauth2_provider.generators import generate_client_secret
 from audit.models import AuditEvent
 from audit.services import record_event
 from clients.models import Application, ClientSecretRotation
+from clients.sealed_secrets import secret_unseal
 
 DEFAULT_OVERLAP = timedelta(days=7)
 MAX_OVERLAP = timedelta(days=90)
@@ -48,6 +49,7 @@ def client_secret_rotate(
     rotation = ClientSecretRotation.objects.create(
         application=client,
         previous_secret=_hashed(client.client_secret),
+        previous_secret_sealed=client.client_secret_sealed,
         rotated_at=now,
         rotated_by=rotated_by,
         expires_at=now + overlap,
@@ -72,7 +74,7 @@ def client_secret_retire(*, rotation: ClientSecretRotation, retired_by, request=
     """Stop accepting the secret ``rotation`` replaced; False when it had already stopped."""
     updated = ClientSecretRotation.objects.filter(
         pk=rotation.pk, retired_at__isnull=True, expires_at__gt=timezone.now()
-    ).update(retired_at=timezone.now(), retired_by=retired_by)
+    ).update(retired_at=timezone.now(), retired_by=retired_by, previous_secret_sealed="")
     if updated:
         record_event(
             event=AuditEvent.Event.CLIENT_SECRET_RESET,
@@ -92,3 +94,17 @@ def previous_secret_matches(*, application: Application, secret: str) -> bool:
     # No short-circuit: checking every live hash keeps the time independent of which one matched.
     matches = [check_password(secret, hashed) for hashed in live]
     return any(matches)
+
+
+def client_secret_jwt_secrets(*, application: Application) -> list[str]:
+    """The secrets a client_secret_jwt assertion of ``application`` may be keyed with: its own, then replaced ones.
+
+    Each is unsealed (clients.sealed_secrets); a replaced secret counts while it is neither expired nor retired,
+    exactly as for a secret sent directly.
+    """
+    sealed = [application.client_secret_sealed]
+    sealed += ClientSecretRotation.objects.filter(
+        application=application, retired_at__isnull=True, expires_at__gt=timezone.now()
+    ).values_list("previous_secret_sealed", flat=True)
+    secrets = [secret_unseal(sealed=value, client_id=application.client_id) for value in sealed if value]
+    return [secret for secret in secrets if secret]

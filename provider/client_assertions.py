@@ -10,9 +10,12 @@ required and at most CLIENT_ASSERTION_MAX_SECONDS away (so the ``jti`` memory be
 ``iat``/``nbf`` not in the future, and ``jti`` used once: remembered in the shared cache (Redis in
 production) until the assertion expires, so a replay fails in every app process.
 
-client_secret_jwt is not offered: it needs the plain secret as an HMAC key, and secrets are stored as
-hashes (clients.hashers) so that a database leak does not hand them out. Keeping a second, reversible copy
-would undo that; discovery does not list it and an HS256 assertion is refused.
+client_secret_jwt (RFC 7523 §2.2 with an HMAC, OIDC Core §9) is the same check with the client secret as
+the HMAC key, for a client an admin registered for it: HMAC needs the secret itself, which is otherwise
+stored only hashed (clients.hashers), so such a client's secret is also kept encrypted
+(clients.sealed_secrets) — a weaker storage, hence an opt-in per client. The method is bound to the
+client: an HMAC assertion from a private_key_jwt client, or a key-signed one from a client_secret_jwt
+client, is refused, and so is either client's plain secret sent directly.
 """
 
 import base64
@@ -25,15 +28,19 @@ from django.core.cache import cache
 from django.urls import reverse
 from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request
 
+from clients.secret_rotation import client_secret_jwt_secrets
 from idp.settings import idp_settings
 from provider.client_jwks import JWKSRefused, client_key_set
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 PRIVATE_KEY_JWT = "private_key_jwt"
+CLIENT_SECRET_JWT = "client_secret_jwt"  # noqa: S105 - a method name, not a secret
 SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
+HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
 # Clocks differ a little between client and provider.
 LEEWAY_SECONDS = 30
 
@@ -78,21 +85,44 @@ def client_assertion_check(*, request: Request, application) -> None:
     """Verify ``request``'s client assertion as ``application``'s; raise AssertionRefused when it fails."""
     if request._params.get("client_assertion_type") != ASSERTION_TYPE:
         raise AssertionRefused("Unsupported client_assertion_type.")
-    if application.token_endpoint_auth_method != PRIVATE_KEY_JWT:
-        raise AssertionRefused("The client is not registered for private_key_jwt.")
     assertion = request._params.get("client_assertion") or ""
     header = _header(assertion)
+    method = application.token_endpoint_auth_method
+    if method == PRIVATE_KEY_JWT:
+        token = _signed_with_client_key(assertion, header, application)
+    elif method == CLIENT_SECRET_JWT:
+        token = _signed_with_client_secret(assertion, header, application)
+    else:
+        raise AssertionRefused("The client is not registered for private_key_jwt or client_secret_jwt.")
+    _check_claims(token.claims, client_id=application.client_id, audiences=accepted_audiences(request))
+
+
+def _signed_with_client_key(assertion: str, header: dict, application):
     if header.get("alg") not in SIGNING_ALGORITHMS:
         raise AssertionRefused(f"Algorithm {header.get('alg')!r} is not allowed.")
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     try:
         keys = client_key_set(application, kid=kid)
-        token = jwt.decode(assertion, keys, algorithms=list(SIGNING_ALGORITHMS))
+        return jwt.decode(assertion, keys, algorithms=list(SIGNING_ALGORITHMS))
     except JWKSRefused as error:
         raise AssertionRefused(str(error)) from error
     except (JoseError, ValueError, TypeError, KeyError) as error:
         raise AssertionRefused(f"Bad signature or unreadable assertion: {error}") from error
-    _check_claims(token.claims, client_id=application.client_id, audiences=accepted_audiences(request))
+
+
+def _signed_with_client_secret(assertion: str, header: dict, application):
+    algorithm = header.get("alg")
+    if algorithm not in HMAC_ALGORITHMS:
+        raise AssertionRefused(f"Algorithm {algorithm!r} is not allowed for client_secret_jwt.")
+    secrets = client_secret_jwt_secrets(application=application)
+    if not secrets:
+        raise AssertionRefused("No recoverable secret: rotate the client's secret after choosing client_secret_jwt.")
+    for secret in secrets:
+        try:
+            return jwt.decode(assertion, OctKey.import_key(secret), algorithms=[algorithm])
+        except (JoseError, ValueError, TypeError, KeyError):
+            continue
+    raise AssertionRefused("Bad signature or unreadable assertion.")
 
 
 def _header(assertion: str) -> dict:

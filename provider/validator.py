@@ -41,6 +41,7 @@ from clients.models import CONFIDENTIAL_ONLY_GRANTS, TOKEN_GRANT_TYPES, GrantTyp
 from clients.secret_rotation import previous_secret_matches
 from provider.acr import acr_for
 from provider.client_assertions import (
+    CLIENT_SECRET_JWT,
     PRIVATE_KEY_JWT,
     AssertionRefused,
     asserted_client_id,
@@ -105,8 +106,9 @@ class OAuth2Validator(DOTOAuth2Validator):
         elif presented.client_id and presented.secret and self._load_application(presented.client_id, request):
             # Secret rotation with overlap: a replaced secret works until it expires or an admin retires it.
             authenticated = previous_secret_matches(application=request.client, secret=presented.secret)
-        if authenticated and request.client.token_endpoint_auth_method == PRIVATE_KEY_JWT:
-            # An admin moved the client to keys: its old secret, wherever it ended up, proves nothing now.
+        if authenticated and request.client.token_endpoint_auth_method in (PRIVATE_KEY_JWT, CLIENT_SECRET_JWT):
+            # An admin moved the client to signed JWTs: its secret sent as such proves nothing now (for
+            # client_secret_jwt, the secret travels only as an HMAC key, never over the wire).
             authenticated = False
         if not authenticated:
             client_auth_failed(request)

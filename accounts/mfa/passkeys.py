@@ -232,7 +232,7 @@ def passkey_register(request: HttpRequest, *, user, credential: str, name: str) 
         # excludeCredentials stops an honest browser; a credential id already stored is never taken over.
         raise PasskeyError(_("This passkey is already registered."), reason="credential id exists") from exc
     record_event(
-        event=AuditEvent.Event.PASSKEY_ADDED,
+        event=AuditEvent.Event.MFA_PASSKEY_ADDED,
         request=request,
         user=user,
         passkey=passkey.pk,
@@ -318,7 +318,7 @@ def _counter_regressed(request: HttpRequest, *, passkey: Passkey, received: int)
         passkey.sign_count,
     )
     record_event(
-        event=AuditEvent.Event.PASSKEY_COUNTER_REGRESSED,
+        event=AuditEvent.Event.MFA_PASSKEY_COUNTER_REGRESSED,
         request=request,
         user=passkey.user,
         passkey=passkey.pk,
@@ -335,6 +335,6 @@ def passkey_remove(*, request: HttpRequest, user, passkey_id: int) -> Passkey | 
         return None
     passkey.delete()
     record_event(
-        event=AuditEvent.Event.PASSKEY_REMOVED, request=request, user=user, passkey=passkey_id, name=passkey.name
+        event=AuditEvent.Event.MFA_PASSKEY_REMOVED, request=request, user=user, passkey=passkey_id, name=passkey.name
     )
     return passkey

@@ -4,13 +4,18 @@ django-otp's ``TOTPDevice`` keeps the last accepted time step (``last_t``) and a
 so a code is never accepted twice, even within its 30 seconds; it also backs off exponentially after
 each wrong code. The device row is locked while a code is checked, so two requests racing with the same
 code cannot both pass. A user has at most one confirmed device: confirming a new one replaces the old.
+Adding and removing a device are audited (audit.AuditEvent: mfa.totp_added, mfa.totp_removed).
 """
 
 import base64
 
 import segno
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import AuditEvent
+from audit.services import record_event
 
 DEVICE_NAME = "Authenticator app"
 CODE_DIGITS = 6
@@ -52,14 +57,22 @@ def totp_verify(*, device: TOTPDevice, code: str) -> bool:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, user, device: TOTPDevice, code: str) -> bool:
+def totp_enrolment_confirm(*, user, device: TOTPDevice, code: str, request: HttpRequest | None = None) -> bool:
     """Confirm the new device with its first code; it then replaces any device the user had."""
     if device.user_id != user.pk or device.confirmed or not totp_verify(device=device, code=code):
         return False
+    replaced = totp_device(user=user) is not None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    # A new factor is what an attacker who got into a session would add to keep the account: audited.
+    record_event(event=AuditEvent.Event.MFA_TOTP_ADDED, request=request, user=user, replaced=replaced)
     return True
 
 
-def totp_remove(*, user) -> None:
+@transaction.atomic
+def totp_remove(*, user, request: HttpRequest | None = None) -> None:
+    """Remove the user's authenticator app (confirmed or half-enrolled); audited when one was set up."""
+    had_app = totp_device(user=user) is not None
     TOTPDevice.objects.filter(user=user).delete()
+    if had_app:
+        record_event(event=AuditEvent.Event.MFA_TOTP_REMOVED, request=request, user=user)

@@ -98,7 +98,7 @@ class SecondFactorView(View):
         if looks_like_totp(code):
             accepted = device is not None and totp_verify(device=device, code=code)
         else:
-            accepted = recovery_code_use(user=user, code=code)
+            accepted = recovery_code_use(user=user, code=code, request=request)
         if not accepted:
             mfa_code_failed(request=request, user=user)
             return self._page(request, user, error=_("That code is not right, or was already used."), status=400)
@@ -175,7 +175,7 @@ class TotpSetupView(LoginRequiredMixin, View):
         wait = mfa_retry_after(request=request, user=user)
         if wait:
             return self._page(request, device, error=retry_message(wait), status=429)
-        if not totp_enrolment_confirm(user=user, device=device, code=_code(request)):
+        if not totp_enrolment_confirm(user=user, device=device, code=_code(request), request=request):
             mfa_code_failed(request=request, user=user)
             return self._page(
                 request, device, error=_("That code is not right. Check the app and try again."), status=400
@@ -185,7 +185,9 @@ class TotpSetupView(LoginRequiredMixin, View):
         second_factor_passed(request, user=user, methods=[AMR_OTP])
         if recovery_codes_left(user=user) == 0:
             return _show_recovery_codes(
-                request, recovery_codes_generate(user=user), done=_("Your authenticator app is set up.")
+                request,
+                recovery_codes_generate(user=user, request=request),
+                done=_("Your authenticator app is set up."),
             )
         messages.success(request, _("Your authenticator app is set up."))
         return redirect(_next_url(request) or reverse("mfa-settings"))
@@ -212,7 +214,7 @@ class RecoveryCodesView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        return _show_recovery_codes(request, recovery_codes_generate(user=request.user))
+        return _show_recovery_codes(request, recovery_codes_generate(user=request.user, request=request))
 
 
 class TotpRemoveView(LoginRequiredMixin, View):
@@ -221,7 +223,7 @@ class TotpRemoveView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        totp_remove(user=request.user)
+        totp_remove(user=request.user, request=request)
         if not Passkey.objects.filter(user=request.user).exists():
             recovery_codes_remove(user=request.user)
         messages.success(request, _("The authenticator app was removed."))
@@ -269,7 +271,7 @@ class PasskeyRegisterView(LoginRequiredMixin, View):
         second_factor_passed(request, user=user, methods=use.methods)
         done = _("Your passkey “%(name)s” is added.") % {"name": use.passkey.name}
         if recovery_codes_left(user=user) == 0:
-            return _show_recovery_codes(request, recovery_codes_generate(user=user), done=done)
+            return _show_recovery_codes(request, recovery_codes_generate(user=user, request=request), done=done)
         messages.success(request, done)
         return redirect(_next_url(request) or reverse("mfa-settings"))
 

@@ -11,4 +11,5 @@ def provider(request: HttpRequest) -> dict:
         "client_id": settings.WEBCLIENT_CLIENT_ID,
         "client_configured": bool(settings.WEBCLIENT_CLIENT_SECRET),
         "demo_users": settings.WEBCLIENT_DEMO_USERS,
+        "mfa_acr": settings.WEBCLIENT_MFA_ACR,
     }

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from joserfc.errors import JoseError
 
+from demo.webclient.assurance import sign_in_refusal
+
 oauth = OAuth()
 oauth.register(
     name="idp",
@@ -61,10 +63,37 @@ class ApiResult:
 
 # SIGN-IN
 # ------------------------------------------------------------------------------
-def login_redirect(request: HttpRequest) -> HttpResponse:
+# What the person asked of this sign-in, kept in the session until the answer comes back to be checked.
+ASKED = "oidc_asked"
+
+
+class Ask:
+    """What a sign-in may ask of the provider beyond "whoever is signed in there" (OIDC Core §3.1.2.1)."""
+
+    ANYONE = ""
+    SECOND_FACTOR = "mfa"  # acr_values: the provider's multi-factor class
+    FRESH = "fresh"  # max_age=0: the person signs in again, whatever session the provider has
+
+    CHOICES = (ANYONE, SECOND_FACTOR, FRESH)
+
+
+def sign_in_parameters(ask: str) -> dict:
+    """The authorization request parameters for what the person asked."""
+    if ask == Ask.SECOND_FACTOR:
+        return {"acr_values": settings.WEBCLIENT_MFA_ACR}
+    if ask == Ask.FRESH:
+        # max_age=0 rather than prompt=login: the ID token must then carry auth_time (OIDC Core §2), so the
+        # answer can be checked here instead of trusting that the provider asked for the password again.
+        return {"max_age": 0}
+    return {}
+
+
+def login_redirect(request: HttpRequest, *, ask: str = Ask.ANYONE) -> HttpResponse:
     """Redirect to the provider's authorization endpoint; Authlib stores state, nonce and PKCE verifier."""
+    parameters = sign_in_parameters(ask)
+    request.session[ASKED] = {**parameters, "at": time.time()}
     with provider_errors("Could not start the sign-in"):
-        return idp.authorize_redirect(request, f"{settings.WEBCLIENT_URL}/callback")
+        return idp.authorize_redirect(request, f"{settings.WEBCLIENT_URL}/callback", **parameters)
 
 
 def complete_login(request: HttpRequest) -> tuple[dict, dict]:
@@ -75,7 +104,15 @@ def complete_login(request: HttpRequest) -> tuple[dict, dict]:
     claims = dict(token.pop("userinfo", None) or {})
     if not claims:
         raise ProviderProblem("Sign-in failed", "The provider returned no ID token, so nobody is signed in.")
+    check_sign_in_as_asked(claims, request.session.pop(ASKED, None) or {})
     return keep_token(token), claims
+
+
+def check_sign_in_as_asked(claims: dict, asked: dict) -> None:
+    """The ID token's acr and auth_time must meet what this sign-in asked for (demo.webclient.assurance)."""
+    refusal = sign_in_refusal(claims, asked)
+    if refusal is not None:
+        raise ProviderProblem(refusal.title, refusal.message, code=refusal.code, status=403)
 
 
 def _check_response_issuer(request: HttpRequest) -> None:

@@ -125,3 +125,6 @@ WEBCLIENT_DEMO_USERS = {name: password for name, password in _credentials.get("u
 WEBCLIENT_PROVIDER_TIMEOUT = env.float("WEBCLIENT_PROVIDER_TIMEOUT", default=5.0)
 # API paths the signed-in page offers to call with the access token (all under the provider's origin).
 WEBCLIENT_API_PATHS = env.list("WEBCLIENT_API_PATHS", default=["/api/me/"])
+# The authentication context class "Log in with a second factor" asks for (OIDC Core §3.1.2.1 acr_values), and
+# the one the ID token's acr must then name: the provider's multi-factor class (its acr_values_supported).
+WEBCLIENT_MFA_ACR = env("WEBCLIENT_MFA_ACR", default="urn:idp:acr:mfa")

@@ -38,8 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"notice": request.session.pop(NOTICE, ""), "problem": request.session.pop("problem", None)}
     if not token:
         return render(request, "webclient/home.html", context)
+    claims = request.session.get(CLAIMS, {})
     context.update(
-        claims=[_claim_row(name, value) for name, value in request.session.get(CLAIMS, {}).items()],
+        claims=[_claim_row(name, value) for name, value in claims.items()],
+        sign_in=_sign_in_facts(claims),
         username=_display_name(request.session.get(CLAIMS, {})),
         scopes=token.get("scope", "").split(),
         expires_at=_as_datetime(token.get("expires_at")),
@@ -54,9 +56,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def login(request: HttpRequest) -> HttpResponse:
-    """Start authorization code + PKCE + state + nonce at the provider."""
+    """Start authorization code + PKCE + state + nonce at the provider, asking for a second factor or a fresh
+    sign-in when the person pressed that button."""
+    ask = request.POST.get("ask", oidc.Ask.ANYONE)
+    if ask not in oidc.Ask.CHOICES:
+        problem = ProviderProblem("Unknown kind of sign-in", f"{ask!r} is not one of the demo's.")
+        return render_problem(request, problem)
     try:
-        return oidc.login_redirect(request)
+        return oidc.login_redirect(request, ask=ask)
     except ProviderProblem as problem:
         return render_problem(request, problem)
 
@@ -200,6 +207,27 @@ def _with_pretty_body(result: dict | None) -> dict | None:
 
 def _display_name(claims: dict) -> str:
     return claims.get("preferred_username") or claims.get("name") or claims.get("sub", "someone")
+
+
+# RFC 8176 authentication method references, in words, for the ones the provider uses.
+AMR_WORDS = {
+    "pwd": "password",
+    "otp": "one-time code",
+    "hwk": "hardware-bound key (passkey)",
+    "user": "user verified by the device",
+    "mfa": "more than one factor",
+}
+
+
+def _sign_in_facts(claims: dict) -> dict:
+    """How the person signed in at the provider, from the ID token: acr, amr (with words) and auth_time."""
+    acr = claims.get("acr", "")
+    return {
+        "acr": acr,
+        "second_factor": acr == settings.WEBCLIENT_MFA_ACR,
+        "amr": [(method, AMR_WORDS.get(method, "")) for method in claims.get("amr") or []],
+        "auth_time": _as_datetime(claims.get("auth_time")),
+    }
 
 
 def _as_datetime(timestamp: float | None) -> datetime | None:

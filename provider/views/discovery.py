@@ -17,10 +17,11 @@ from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetad
 from idp.settings import idp_settings
 from provider.acr import ACR_VALUES_SUPPORTED
 from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
-from provider.client_assertions import PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
+from provider.client_assertions import CLIENT_SECRET_JWT, HMAC_ALGORITHMS, PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
 
 # Introspection is for resource servers holding a secret (provider.views.introspection); a public client can't.
-INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post", PRIVATE_KEY_JWT]
+INTROSPECTION_AUTH_METHODS = ["client_secret_basic", "client_secret_post", PRIVATE_KEY_JWT, CLIENT_SECRET_JWT]
+JWT_AUTH_METHODS = (PRIVATE_KEY_JWT, CLIENT_SECRET_JWT)
 # Entries of the RFC 8414 document that the OIDC one lacks and copies verbatim.
 SHARED_ENTRIES = (
     "grant_types_supported",
@@ -62,13 +63,14 @@ class OAuthServerMetadataView(DOTOAuthServerMetadataView):
             request, "pushed-authorization", required=True
         )
         data["require_pushed_authorization_requests"] = idp_settings.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS
-        # private_key_jwt at every endpoint that authenticates clients (provider.client_assertions); never
-        # client_secret_jwt, which would need the plain client secret that only exists hashed here.
+        # Signed JWTs at every endpoint that authenticates clients (provider.client_assertions): private_key_jwt,
+        # and client_secret_jwt for the clients an admin registered for it (their secret is kept encrypted).
         for endpoint in ("token", "revocation"):
-            methods = [m for m in data.get(f"{endpoint}_endpoint_auth_methods_supported", []) if m != PRIVATE_KEY_JWT]
-            data[f"{endpoint}_endpoint_auth_methods_supported"] = [*methods, PRIVATE_KEY_JWT]
+            listed = data.get(f"{endpoint}_endpoint_auth_methods_supported", [])
+            methods = [m for m in listed if m not in JWT_AUTH_METHODS]
+            data[f"{endpoint}_endpoint_auth_methods_supported"] = [*methods, *JWT_AUTH_METHODS]
         for endpoint in ("token", "revocation", "introspection"):
-            data[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = list(SIGNING_ALGORITHMS)
+            data[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = [*SIGNING_ALGORITHMS, *HMAC_ALGORITHMS]
         return data
 
     def get(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:

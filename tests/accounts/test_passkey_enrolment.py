@@ -89,7 +89,7 @@ def test_a_later_passkey_goes_back_to_the_mfa_page(browser, user):
 def test_adding_a_passkey_is_audited(browser, user):
     register(browser, SoftAuthenticator(), name="Work laptop")
 
-    event = AuditEvent.objects.get(event=AuditEvent.Event.PASSKEY_ADDED)
+    event = AuditEvent.objects.get(event=AuditEvent.Event.MFA_PASSKEY_ADDED)
     assert event.user == user
     assert event.details["name"] == "Work laptop"
 

@@ -36,7 +36,7 @@ def test_the_right_password_removes_the_passkey_and_is_audited(browser, user, pa
 
     assert response.status_code == 302
     assert not Passkey.objects.filter(pk=passkey.pk).exists()
-    event = AuditEvent.objects.get(event=AuditEvent.Event.PASSKEY_REMOVED)
+    event = AuditEvent.objects.get(event=AuditEvent.Event.MFA_PASSKEY_REMOVED)
     assert event.user == user
     assert event.details == {"passkey": passkey.pk, "name": "Work laptop"}
 
@@ -86,7 +86,7 @@ def test_another_users_passkey_is_not_removed(browser, other_user):
 
     assert response.status_code == 302
     assert Passkey.objects.filter(pk=theirs.pk).exists()
-    assert not AuditEvent.objects.filter(event=AuditEvent.Event.PASSKEY_REMOVED).exists()
+    assert not AuditEvent.objects.filter(event=AuditEvent.Event.MFA_PASSKEY_REMOVED).exists()
 
 
 def test_removing_the_last_second_factor_removes_the_recovery_codes(browser, user, passkey):

@@ -88,7 +88,7 @@ def test_a_counter_going_backwards_is_refused_and_audited_as_a_possible_clone(cl
 
     assert response.status_code == 400
     assert SESSION_KEY not in client.session
-    event = AuditEvent.objects.get(event=AuditEvent.Event.PASSKEY_COUNTER_REGRESSED)
+    event = AuditEvent.objects.get(event=AuditEvent.Event.MFA_PASSKEY_COUNTER_REGRESSED)
     assert event.details == {"passkey": passkey.pk, "stored": 10, "received": 9}
     passkey.refresh_from_db()
     assert passkey.sign_count == 10

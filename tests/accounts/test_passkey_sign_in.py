@@ -105,7 +105,7 @@ def test_a_counter_going_backwards_is_refused_and_audited(client, passkey, authe
 
     assert response.status_code == 400
     assert SESSION_KEY not in client.session
-    assert AuditEvent.objects.filter(event=AuditEvent.Event.PASSKEY_COUNTER_REGRESSED, user=passkey.user).exists()
+    assert AuditEvent.objects.filter(event=AuditEvent.Event.MFA_PASSKEY_COUNTER_REGRESSED, user=passkey.user).exists()
 
 
 def test_a_challenge_is_answered_once(client, passkey, authenticator):

@@ -12,8 +12,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import REPO_DIR
-from tests.browser.pages import sign_in
+from tests.browser.pages import sign_in, start_login_at_webclient
 from tests.flows import pkce_pair
+from tests.mfa import AuthenticatorApp
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +104,40 @@ def test_account_pages(page, provider_url, alice):
     for path in ("/accounts/apps/", "/accounts/email/", "/accounts/password_change/", "/accounts/password_reset/"):
         page.goto(f"{provider_url}{path}")
         assert serious_violations(page) == [], path
+
+
+def test_two_step_sign_in_pages(page, provider_url, alice):
+    page.goto(f"{provider_url}/accounts/login/")
+    sign_in(page, "alice")
+    page.goto(f"{provider_url}/accounts/mfa/")
+    assert serious_violations(page) == [], "MFA section"
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    assert serious_violations(page) == [], "enrolment (QR code)"
+    app = AuthenticatorApp.from_typed_key(page.locator("#totp-secret").inner_text())
+    page.get_by_label("Code from the app").fill(app.new_code())
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    assert serious_violations(page) == [], "recovery codes"
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(f"{provider_url}/accounts/login/")
+    sign_in(page, "alice")
+    expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
+    assert serious_violations(page) == [], "second step"
+    page.get_by_label("Code", exact=True).fill("not-a-code")
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert serious_violations(page) == [], "second step, code refused"
+
+
+def test_web_client_home_and_signed_in_pages(page, alice, web_client_app, webclient_url):
+    page.goto(f"{webclient_url}/")
+    assert serious_violations(page) == [], "home"
+    start_login_at_webclient(page, webclient_url)
+    sign_in(page, "alice")
+    page.get_by_role("button", name="Allow").click()
+    expect(page.get_by_role("heading", name="Logged in as alice")).to_be_visible()
+    assert serious_violations(page) == [], "signed in (how you signed in, tokens, claims)"
 
 
 def test_error_pages(page, provider_url, alice):

@@ -4,7 +4,7 @@ import secrets
 import time
 
 from joserfc import jwt
-from joserfc.jwk import ECKey, KeySet, OKPKey, RSAKey
+from joserfc.jwk import ECKey, KeySet, OctKey, OKPKey, RSAKey
 
 from provider.client_assertions import ASSERTION_TYPE
 
@@ -32,6 +32,16 @@ def assertion(key, client_id: str, *, alg: str = "RS256", header: dict | None = 
     payload.update(claims)
     payload = {name: value for name, value in payload.items() if value is not None}
     return jwt.encode({"alg": alg, "kid": key.kid, **(header or {})}, payload, key, algorithms=[alg])
+
+
+def secret_assertion(secret: str, client_id: str, *, alg: str = "HS256", **claims) -> str:
+    """A client_secret_jwt assertion for ``client_id``: HMAC keyed with the UTF-8 octets of ``secret``."""
+    now = int(time.time())
+    payload = {"iss": client_id, "sub": client_id, "aud": TOKEN_URL, "exp": now + 60, "iat": now}
+    payload["jti"] = secrets.token_urlsafe(16)
+    payload.update(claims)
+    payload = {name: value for name, value in payload.items() if value is not None}
+    return jwt.encode({"alg": alg}, payload, OctKey.import_key(secret), algorithms=[alg])
 
 
 def assertion_form(signed: str) -> dict:

@@ -44,8 +44,10 @@ def test_an_unsigned_assertion_with_alg_none_is_refused(client, key_app):
     assert refused(token(client, unsigned))
 
 
-def test_an_assertion_signed_with_the_client_secret_as_hmac_key_is_refused(client, key_app):
-    # client_secret_jwt is not offered: the secret is stored hashed, and HS256 is not on the allow-list.
+def test_an_assertion_signed_with_the_client_secret_as_hmac_key_is_refused_for_a_private_key_jwt_client(
+    client, key_app
+):
+    # The method is the client's: a private_key_jwt client's assertion must be signed with its key.
     now = int(time.time())
     claims = {
         "iss": key_app.client_id,

@@ -46,12 +46,12 @@ def test_a_private_key_jwt_device_client_starts_and_polls_with_assertions(client
         token_endpoint_auth_method=TokenEndpointAuthMethod.PRIVATE_KEY_JWT,
         jwks=public_jwks(client_key),
     )
-    # oauthlib's device endpoint asks for client_id before authenticating, so the device sends it too.
+    # No client_id beside the assertion: RFC 8628 §3.1 asks for it only of a client that does not authenticate.
     signed = assertion(client_key, app.client_id, aud="http://testserver/o/device-authorization/")
     started = form_post(
         client,
         reverse("oauth2_provider:device-authorization"),
-        {"client_id": app.client_id, "scope": "openid", **assertion_form(signed)},
+        {"scope": "openid", **assertion_form(signed)},
     )
     assert started.status_code == 200, started.content
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import TokenEndpointAuthMethod
-from tests.client_assertions.keys import KEY_FOR_ALGORITHM, assertion, assertion_form, public_jwks
+from tests.client_assertions.keys import KEY_FOR_ALGORITHM, assertion, assertion_form, public_jwks, secret_assertion
 from tests.factories import (
     CLIENT_SECRET,
     AccessTokenFactory,
@@ -41,7 +41,8 @@ def jwks(client, document) -> dict:
 def authenticate(client, method: str, url: str, app, data: dict):
     """POST ``data`` to ``url`` as ``app`` with the token_endpoint_auth_method ``method``.
 
-    For private_key_jwt, ``app`` is re-registered for that method with a key made for the test.
+    For private_key_jwt, ``app`` is re-registered for that method with a key made for the test; for
+    client_secret_jwt, with its secret saved again so that it is kept encrypted.
     """
     if method == "client_secret_basic":
         return form_post(client, url, data, **basic_auth(app.client_id))
@@ -53,6 +54,12 @@ def authenticate(client, method: str, url: str, app, data: dict):
         app.jwks = public_jwks(key)
         app.save()
         signed = assertion(key, app.client_id, aud=f"http://testserver{url}")
+        return form_post(client, url, {**data, **assertion_form(signed)})
+    if method == "client_secret_jwt":
+        app.token_endpoint_auth_method = TokenEndpointAuthMethod.CLIENT_SECRET_JWT
+        app.client_secret = CLIENT_SECRET  # saved again in plain: kept encrypted for the HMAC, and hashed
+        app.save()
+        signed = secret_assertion(CLIENT_SECRET, app.client_id, aud=f"http://testserver{url}")
         return form_post(client, url, {**data, **assertion_form(signed)})
     assert method == "none", f"no test knows how to authenticate with {method}"
     return form_post(client, url, {**data, "client_id": app.client_id})

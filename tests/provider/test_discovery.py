@@ -100,24 +100,27 @@ def test_grant_types_are_the_enforced_ones(document):
 
 
 def test_client_authentication_methods(document):
-    # private_key_jwt (provider.client_assertions) at the token and revocation endpoints.
+    # private_key_jwt and client_secret_jwt (provider.client_assertions) at the token and revocation endpoints.
     assert document["token_endpoint_auth_methods_supported"] == [
         "client_secret_basic",
         "client_secret_post",
         "none",
         "private_key_jwt",
+        "client_secret_jwt",
     ]
     assert document["revocation_endpoint_auth_methods_supported"] == [
         "client_secret_basic",
         "client_secret_post",
         "none",
         "private_key_jwt",
+        "client_secret_jwt",
     ]
     # Only resource servers with a secret may introspect.
     assert document["introspection_endpoint_auth_methods_supported"] == [
         "client_secret_basic",
         "client_secret_post",
         "private_key_jwt",
+        "client_secret_jwt",
     ]
 
 
