@@ -19,10 +19,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import ClientSecretJWT, PrivateKeyJWT
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, RSAKey
 
 from demo.browser_standin import BrowserStandIn
 from demo.failures import StepFailed
@@ -37,6 +38,11 @@ WEB_SCOPES = "openid profile email notes:read notes:write authorizations:read"
 WEB_CLIENT_ID = "demo-web"
 MACHINE_CLIENT_ID = "demo-machine"
 JWT_MACHINE_CLIENT_ID = "demo-machine-jwt"
+KEYS_MACHINE_CLIENT_ID = "demo-machine-keys"
+HMAC_MACHINE_CLIENT_ID = "demo-machine-hmac"
+# The provider refuses client assertions living longer than CLIENT_ASSERTION_MAX_SECONDS (300 s by default);
+# Authlib signs them for an hour unless told otherwise.
+ASSERTION_SECONDS = 60
 DEVICE_CLIENT_ID = "demo-device"
 TIMEOUT = 10
 RULE = "─" * 78
@@ -99,6 +105,22 @@ class DemoState:
     first_refresh_token: str = ""
 
 
+class _ShortLived:
+    """Authlib's JWT client authentication with a short ``exp`` and fresh claims (so a fresh jti) each time."""
+
+    def sign(self, auth, token_endpoint):
+        self.claims = {"exp": int(time.time()) + ASSERTION_SECONDS}
+        return super().sign(auth, token_endpoint)
+
+
+class ShortLivedPrivateKeyJWT(_ShortLived, PrivateKeyJWT):
+    """private_key_jwt (RFC 7523 §2.2) as Authlib signs it, living ASSERTION_SECONDS."""
+
+
+class ShortLivedClientSecretJWT(_ShortLived, ClientSecretJWT):
+    """client_secret_jwt (HS256 keyed with the secret) as Authlib signs it, living ASSERTION_SECONDS."""
+
+
 class NarratedFlow:
     """Every grant the provider offers, played by real clients against the running provider."""
 
@@ -129,6 +151,22 @@ class NarratedFlow:
             scope="users:read",
             default_timeout=TIMEOUT,
         )
+        # Client authentication with signed JWTs instead of a secret on the wire (docs/dpop-and-client-assertions.md).
+        private_key = state.credentials.get("client_keys", {}).get(KEYS_MACHINE_CLIENT_ID)
+        self.keys_machine = OAuth2Session(
+            client_id=KEYS_MACHINE_CLIENT_ID,
+            client_secret=RSAKey.import_key(private_key) if private_key else None,
+            token_endpoint_auth_method=ShortLivedPrivateKeyJWT(),
+            scope="users:read",
+            default_timeout=TIMEOUT,
+        )
+        self.hmac_machine = OAuth2Session(
+            client_id=HMAC_MACHINE_CLIENT_ID,
+            client_secret=secrets_by_client.get(HMAC_MACHINE_CLIENT_ID, ""),
+            token_endpoint_auth_method=ShortLivedClientSecretJWT(),
+            scope="users:read",
+            default_timeout=TIMEOUT,
+        )
         # A public client: no secret, so Authlib sends client_id in the body ("none" authentication).
         self.device = OAuth2Session(
             client_id=DEVICE_CLIENT_ID,
@@ -138,7 +176,8 @@ class NarratedFlow:
 
     def close(self) -> None:
         """Close every HTTP connection the clients and the browser stand-in opened."""
-        for session in (self.web, self.machine, self.jwt_machine, self.device, self.browser.http):
+        sessions = (self.web, self.machine, self.jwt_machine, self.keys_machine, self.hmac_machine, self.device)
+        for session in (*sessions, self.browser.http):
             session.close()
 
     def _password(self, username: str) -> str:
@@ -160,6 +199,7 @@ class NarratedFlow:
             ("Rotation and reuse detection: the old refresh token is refused", self.refresh_replay),
             ("Pushed authorization request (RFC 9126): only a request_uri goes through the browser", self.pushed),
             ("Client credentials: the machine client, no user involved", self.client_credentials),
+            ("Signed-JWT client authentication: private_key_jwt and client_secret_jwt", self.signed_jwt_clients),
             ("Device authorization grant (RFC 8628): the TV app", self.device_flow),
             ("JWT access token (RFC 9068): verified offline, revoked, refused by the API", self.jwt_access_token),
         ]
@@ -432,6 +472,33 @@ class NarratedFlow:
         )
         self._api("GET", f"{self.state.provider_url}/api/me/", expect=403, client=self.machine, note="(no user here)")
         self.n.ok("The machine token lists accounts but has no 'me'.")
+
+    # ------------------------------------------------------------------------
+    def signed_jwt_clients(self) -> None:
+        endpoint = self.state.metadata["token_endpoint"]
+        methods = self.state.metadata.get("token_endpoint_auth_methods_supported", [])
+        self.n.say(f"token_endpoint_auth_methods_supported: {', '.join(methods)}")
+        if self.keys_machine.client_secret is None:
+            raise StepFailed(
+                f"No private key for {KEYS_MACHINE_CLIENT_ID} in {CREDENTIALS_FILE}: run `make run` first."
+            )
+        for session, method, how in (
+            (self.keys_machine, "private_key_jwt", "RS256, signed with the client's private key"),
+            (self.hmac_machine, "client_secret_jwt", "HS256, keyed with the client secret"),
+        ):
+            if method not in methods:
+                raise StepFailed(f"Discovery does not list {method}.")
+            token = session.fetch_token(endpoint, grant_type="client_credentials")
+            self.n.request(
+                "POST",
+                endpoint,
+                note=f"grant_type=client_credentials as {session.client_id}, client_assertion ({how}) → 200 OK",
+            )
+            self._show_token(token)
+            self._api("GET", f"{self.state.provider_url}/api/users/", expect=200, client=session)
+        self.n.ok(
+            f"No secret crossed the wire: each request carried a JWT living {ASSERTION_SECONDS} s, used once (jti)."
+        )
 
     # 10 ---------------------------------------------------------------------
     def device_flow(self) -> None:

@@ -6,7 +6,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
 from django.urls import reverse
 
 from clients.models import TokenEndpointAuthMethod
@@ -14,12 +13,12 @@ from provider.client_jwks import MAX_JWKS_BYTES, JWKSRefused, fetch_jwks
 from tests.client_assertions.keys import KEY_FOR_ALGORITHM, assertion, assertion_form, public_jwks
 from tests.factories import MachineApplicationFactory
 from tests.flows import form_post
+from tests.idp import set_idp
 
 pytestmark = pytest.mark.django_db
 
 # Ports 9500-9549 are this suite's.
 PORT = 9531
-LOCAL_FETCH = {"IDP": {"CLIENT_JWKS_URI_ALLOW_HTTP": True, "CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES": True}}
 
 
 @pytest.mark.parametrize(
@@ -112,13 +111,18 @@ class _KeyServer:
 
 
 @pytest.fixture
-def key_server():
+def local_fetch(settings) -> None:
+    """Let the test's key server on loopback be fetched (only the two keys change: the rest of IDP stays)."""
+    set_idp(settings, CLIENT_JWKS_URI_ALLOW_HTTP=True, CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES=True)
+
+
+@pytest.fixture
+def key_server(local_fetch):
     server = _KeyServer()
     yield server
     server.close()
 
 
-@override_settings(**LOCAL_FETCH)
 def test_keys_are_fetched_from_the_jwks_uri_and_fetched_again_for_an_unknown_kid(client, key_server):
     first = KEY_FOR_ALGORITHM["ES256"]()
     key_server.body = json.dumps(public_jwks(first)).encode()
@@ -140,7 +144,6 @@ def test_keys_are_fetched_from_the_jwks_uri_and_fetched_again_for_an_unknown_kid
     assert key_server.hits == 2
 
 
-@override_settings(**LOCAL_FETCH)
 def test_an_oversized_answer_from_a_jwks_uri_is_refused(key_server):
     key = public_jwks(KEY_FOR_ALGORITHM["RS256"]())["keys"][0]
     key_server.body = json.dumps({"keys": [{**key, "x-padding": "a" * MAX_JWKS_BYTES}]}).encode()
@@ -149,7 +152,6 @@ def test_an_oversized_answer_from_a_jwks_uri_is_refused(key_server):
         fetch_jwks(f"http://127.0.0.1:{PORT}/jwks")
 
 
-@override_settings(**LOCAL_FETCH)
 def test_a_jwks_uri_answering_a_private_key_is_refused(key_server):
     key_server.body = json.dumps({"keys": [KEY_FOR_ALGORITHM["RS256"]().as_dict(private=True)]}).encode()
 

@@ -1,8 +1,9 @@
 """Fixtures for the narrated demo's tests: the demo's users and clients in a live provider."""
 
 import pytest
+from joserfc.jwk import KeySet, RSAKey
 
-from clients.models import AccessTokenFormat
+from clients.models import AccessTokenFormat, TokenEndpointAuthMethod
 from demo.management.commands.seed_demo import ALL_USER_SCOPES
 from tests.factories import (
     CLIENT_SECRET,
@@ -41,6 +42,18 @@ def demo_credentials(live_server, settings) -> dict:
         access_token_format=AccessTokenFormat.JWT,
         allowed_scopes=["users:read", "notes:read"],
     )
+    key = RSAKey.generate_key(2048, parameters={"kid": "demo-machine-keys-1"})  # made for the test, never committed
+    MachineApplicationFactory(
+        client_id="demo-machine-keys",
+        name="Demo machine client (private_key_jwt)",
+        token_endpoint_auth_method=TokenEndpointAuthMethod.PRIVATE_KEY_JWT,
+        jwks=KeySet([key]).as_dict(private=False),
+    )
+    MachineApplicationFactory(
+        client_id="demo-machine-hmac",
+        name="Demo machine client (client_secret_jwt)",
+        token_endpoint_auth_method=TokenEndpointAuthMethod.CLIENT_SECRET_JWT,
+    )
     DeviceApplicationFactory(
         client_id="demo-device", name="Demo TV app (device flow)", allowed_scopes=["openid", "profile", "notes:read"]
     )
@@ -52,5 +65,7 @@ def demo_credentials(live_server, settings) -> dict:
             "demo-web": CLIENT_SECRET,
             "demo-machine": CLIENT_SECRET,
             "demo-machine-jwt": CLIENT_SECRET,
+            "demo-machine-hmac": CLIENT_SECRET,
         },
+        "client_keys": {"demo-machine-keys": key.as_dict(private=True)},
     }

@@ -6,10 +6,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from joserfc.jwk import KeySet, RSAKey
 from oauth2_provider.generators import generate_client_secret
 
 from accounts.models import User
-from clients.models import AccessTokenFormat, Application, GrantType
+from clients.models import AccessTokenFormat, Application, GrantType, TokenEndpointAuthMethod
 
 DEMO_USERS = [
     # username, password, first, last, email, staff
@@ -81,6 +82,30 @@ def demo_clients(provider_url: str, client_url: str) -> list[dict]:
             "jwt_access_token_lifetime": 300,
         },
         {
+            # private_key_jwt (RFC 7523): signs a short JWT with a key pair seed_demo generates into .keys/.
+            "client_id": "demo-machine-keys",
+            "name": "Demo machine client (private_key_jwt)",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "grant_types": [GrantType.CLIENT_CREDENTIALS],
+            "allowed_scopes": ["users:read"],
+            "redirect_uris": "",
+            "post_logout_redirect_uris": "",
+            "algorithm": "",
+            "token_endpoint_auth_method": TokenEndpointAuthMethod.PRIVATE_KEY_JWT,
+        },
+        {
+            # client_secret_jwt: an HMAC JWT keyed with its secret, which is then also kept encrypted.
+            "client_id": "demo-machine-hmac",
+            "name": "Demo machine client (client_secret_jwt)",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "grant_types": [GrantType.CLIENT_CREDENTIALS],
+            "allowed_scopes": ["users:read"],
+            "redirect_uris": "",
+            "post_logout_redirect_uris": "",
+            "algorithm": "",
+            "token_endpoint_auth_method": TokenEndpointAuthMethod.CLIENT_SECRET_JWT,
+        },
+        {
             "client_id": "demo-device",
             "name": "Demo TV app (device flow)",
             "client_type": Application.CLIENT_PUBLIC,
@@ -116,6 +141,8 @@ class Command(BaseCommand):
         path = credentials_file or settings.DEMO_CREDENTIALS_FILE
         saved = json.loads(path.read_text()) if path.exists() else {}
         secrets = saved.get("client_secrets", {})
+        # Private JWKs of the private_key_jwt clients: generated once, kept beside the secrets (never committed).
+        client_keys = saved.get("client_keys", {})
 
         for username, password, first, last, email, staff in DEMO_USERS:
             # Created with its address: User.save() clears email_verified when an existing row's address changes.
@@ -133,6 +160,11 @@ class Command(BaseCommand):
             )
             for field, value in spec.items():
                 setattr(app, field, value)
+            if app.token_endpoint_auth_method == TokenEndpointAuthMethod.PRIVATE_KEY_JWT:
+                if app.client_id not in client_keys:
+                    key = RSAKey.generate_key(2048, parameters={"kid": f"{app.client_id}-1"})
+                    client_keys[app.client_id] = key.as_dict(private=True)
+                app.jwks = KeySet([RSAKey.import_key(client_keys[app.client_id])]).as_dict(private=False)
             if app.client_type == Application.CLIENT_CONFIDENTIAL:
                 secrets.setdefault(app.client_id, generate_client_secret())
                 app.client_secret = secrets[app.client_id]
@@ -147,6 +179,7 @@ class Command(BaseCommand):
             "client_url": client_url,
             "users": {u[0]: u[1] for u in DEMO_USERS},
             "client_secrets": secrets,
+            "client_keys": client_keys,
         }
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.write_text(json.dumps(credentials, indent=2))
@@ -167,5 +200,7 @@ class Command(BaseCommand):
         out("Clients (client_id / secret):")
         for client_id in ("demo-web", "demo-spa", "demo-machine", "demo-device"):
             out(f"  {client_id:<13} / {credentials['client_secrets'].get(client_id, '(public client: no secret)')}")
+        out("  demo-machine-jwt, demo-machine-keys (private_key_jwt), demo-machine-hmac (client_secret_jwt):")
+        out("    their secrets and the private key are in the file below")
         shown = path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
         out(f"(saved to {shown}; .keys/ is git-ignored)")
