@@ -9,6 +9,7 @@ from oauth2_provider.models import get_access_token_model, set_token_value
 from accounts.models import User
 from api.models import Note
 from clients.models import Application, GrantType
+from tokens.models import DPoPBinding
 
 USER_PASSWORD = "correct-horse-battery-staple"
 CLIENT_SECRET = "s3cret-" + "x" * 57
@@ -103,6 +104,16 @@ class AccessTokenFactory(factory.django.DjangoModelFactory):
         instance.save()
         instance.raw_token = raw
         return instance
+
+
+class DPoPBindingFactory(factory.django.DjangoModelFactory):
+    """Binds an access token to a DPoP key (RFC 9449): pass ``access_token`` and the key's ``jkt``."""
+
+    class Meta:
+        model = DPoPBinding
+
+    access_token = factory.SubFactory(AccessTokenFactory)
+    jkt = factory.Sequence(lambda n: f"jkt-{n:040d}")
 
 
 class NoteFactory(factory.django.DjangoModelFactory):
