@@ -1,11 +1,22 @@
-"""Bearer-token authentication for the API: DOT's, strict about where the token travels and how refusals read."""
+"""Access-token authentication for the API: DOT's, strict about where the token travels and how refusals read.
+
+Bearer tokens (RFC 6750) and DPoP-bound tokens (RFC 9449 §7) alike, in the ``Authorization`` header only.
+"""
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
-from api.challenges import REALM, bearer_challenge
-from api.exceptions import InvalidRequest, InvalidToken
+from api.challenges import REALM, challenge_for
+from api.exceptions import InvalidDPoPProof, InvalidRequest, InvalidToken, UseDPoPNonce
+from idp.settings import idp_settings
+from provider.dpop import ProofRefused, dpop_proof_check
 from token_cache.authentication import OAuth2Authentication
+
+SCHEMES = ("bearer", "dpop")
+MALFORMED = {
+    "bearer": _("Send the access token as 'Authorization: Bearer <token>'."),
+    "dpop": _("Send the access token as 'Authorization: DPoP <token>', with its proof in the DPoP header."),
+}
 
 
 class BearerTokenAuthentication(OAuth2Authentication):
@@ -17,6 +28,14 @@ class BearerTokenAuthentication(OAuth2Authentication):
     never a model instance, and ``request.user`` an instance of its user made for this request. What this
     class adds is what DOT leaves to each project: tokens elsewhere count as no token, a refused token
     raises a typed ``invalid_token`` error, and the challenge follows RFC 6750 §3.
+
+    ``Authorization: DPoP <token>`` (RFC 9449 §7.1) is accepted with a ``DPoP`` proof header: the proof is
+    checked for this request (``htm``, ``htu``, ``ath`` the token's hash, a fresh ``jti``) and its key must
+    be the one the token is bound to; a bound token sent as ``Bearer``, or an unbound one sent as ``DPoP``, is
+    ``invalid_token`` (token_cache.records.dpop_binding_refusal). The binding is on the token's cached record,
+    so the check costs no query; the proof's signature and its ``jti`` in the shared cache are the extra cost.
+    A DPoP request's refusals carry a ``DPoP`` challenge with the accepted ``algs``, a bearer request's the
+    ``Bearer`` one.
     """
 
     www_authenticate_realm = REALM
@@ -28,13 +47,16 @@ class BearerTokenAuthentication(OAuth2Authentication):
         if isinstance(header, bytes):  # a WSGI server passes latin-1 decoded text; tests may pass bytes
             header = header.decode("latin-1")
         scheme, _sep, credentials = header.partition(" ")
-        if scheme.lower() != "bearer":
+        scheme = scheme.lower()
+        if scheme not in SCHEMES:
             # A token in the query string or a form body is never looked at: such tokens end up in logs,
             # browser history and Referer headers (RFC 9700 §4.3.2), so the request is simply anonymous.
             return None
+        # Which challenge a refusal carries (api.challenges.challenge_for): the scheme the client used.
+        request.authorization_scheme = scheme
         words = credentials.split()
         if len(words) != 1:
-            self._refuse(request, InvalidRequest(_("Send the access token as 'Authorization: Bearer <token>'.")))
+            self._refuse(request, InvalidRequest(MALFORMED[scheme]))
         # Most calls have no query string and no body: then no QueryDict is built or read.
         if (meta.get("QUERY_STRING") and "access_token" in request.query_params) or (
             meta.get("CONTENT_TYPE") and "access_token" in self._form_fields(request)
@@ -47,8 +69,9 @@ class BearerTokenAuthentication(OAuth2Authentication):
                 ),
             )
 
-        # The header is exactly "Bearer <token>" here: the check below need not parse it again.
-        authenticated = self.authenticate_bearer(request, words[0])
+        proof_jkt = self._proof_jkt(request, words[0]) if scheme == "dpop" else None
+        # The header is exactly "<scheme> <token>" here: the check below need not parse it again.
+        authenticated = self.authenticate_bearer(request, words[0], proof_jkt=proof_jkt)
         if authenticated is None:
             error = getattr(request, "oauth2_error", None) or {}
             self._refuse(request, InvalidToken(error.get("error_description") or None))
@@ -63,9 +86,30 @@ class BearerTokenAuthentication(OAuth2Authentication):
         return user, token
 
     def authenticate_header(self, request):
-        """The 401 challenge: bare ``Bearer realm="api"`` without a token, else with the error (RFC 6750 §3.1)."""
+        """The 401 challenge: bare ``Bearer realm="api"`` without a token, else with the error (RFC 6750 §3.1);
+        ``DPoP`` with ``algs`` for a request that used that scheme (RFC 9449 §7.1)."""
         error = getattr(request, "oauth2_error", None) or {}
-        return bearer_challenge(error=error.get("error", ""), error_description=error.get("error_description", ""))
+        return challenge_for(
+            request, error=error.get("error", ""), error_description=error.get("error_description", "")
+        )
+
+    def _proof_jkt(self, request, token: str) -> str:
+        """The key thumbprint of this request's DPoP proof for ``token``; a missing or bad proof is refused."""
+        http_request = request._request
+        proof = http_request.META.get("HTTP_DPOP")
+        if not proof:
+            self._refuse(request, InvalidDPoPProof(_("The DPoP scheme needs a DPoP proof header.")))
+        try:
+            checked = dpop_proof_check(
+                proof,
+                method=http_request.method,
+                uri=http_request.build_absolute_uri(http_request.path),
+                access_token=token,
+                nonce_required=idp_settings.DPOP_NONCE_REQUIRED,
+            )
+        except ProofRefused as error:
+            self._refuse(request, UseDPoPNonce() if error.error == "use_dpop_nonce" else InvalidDPoPProof(str(error)))
+        return checked.jkt
 
     @staticmethod
     def _form_fields(request):
@@ -73,6 +117,6 @@ class BearerTokenAuthentication(OAuth2Authentication):
         return request._request.POST if request.content_type.startswith("application/x-www-form-urlencoded") else {}
 
     @staticmethod
-    def _refuse(request, exc: InvalidToken | InvalidRequest):
+    def _refuse(request, exc: InvalidToken | InvalidRequest | InvalidDPoPProof | UseDPoPNonce):
         request.oauth2_error = {"error": exc.default_code, "error_description": str(exc.detail)}
         raise exc

@@ -1,4 +1,4 @@
-"""The API's exception handler: every error as ``{"error", "error_description"}`` JSON, RFC 6750 challenges."""
+"""The API's exception handler: every error as ``{"error", "error_description"}`` JSON, RFC 6750/9449 challenges."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from api.challenges import bearer_challenge
-from api.exceptions import InsufficientScope, RequestTooLarge
+from api.challenges import challenge_for
+from api.exceptions import InsufficientScope, RequestTooLarge, UseDPoPNonce
+from provider.dpop import dpop_nonce
 
 
 def _error_code(exc: exceptions.APIException) -> str:
@@ -42,8 +43,14 @@ def api_exception_handler(exc, context):
         body["fields"] = exc.detail
     if isinstance(exc, InsufficientScope):
         # A 403 carries the challenge too, naming the scopes to ask for (RFC 6750 §3, §3.1).
-        response["WWW-Authenticate"] = bearer_challenge(
-            error=exc.default_code, error_description=body["error_description"], scope=" ".join(exc.scopes)
+        response["WWW-Authenticate"] = challenge_for(
+            context.get("request"),
+            error=exc.default_code,
+            error_description=body["error_description"],
+            scope=" ".join(exc.scopes),
         )
+    if isinstance(exc, UseDPoPNonce):
+        # RFC 9449 §9: the nonce to put in the next proof travels in this header.
+        response["DPoP-Nonce"] = dpop_nonce()
     response.data = body
     return response

@@ -1,4 +1,4 @@
-"""Typed API refusals, one per RFC 6750 error code."""
+"""Typed API refusals, one per RFC 6750 (and RFC 9449 §7.1, §9) error code."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -17,6 +17,20 @@ class InvalidRequest(exceptions.AuthenticationFailed):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("The request carries the access token in a way this server does not accept.")
     default_code = "invalid_request"
+
+
+class InvalidDPoPProof(exceptions.AuthenticationFailed):
+    """RFC 9449 §7.1 invalid_dpop_proof: a DPoP-scheme request whose proof is missing or not acceptable."""
+
+    default_detail = _("The DPoP proof is missing or invalid.")
+    default_code = "invalid_dpop_proof"
+
+
+class UseDPoPNonce(exceptions.AuthenticationFailed):
+    """RFC 9449 §9 use_dpop_nonce: the proof must carry the nonce sent in the DPoP-Nonce header of this answer."""
+
+    default_detail = _("A fresh DPoP nonce is required.")
+    default_code = "use_dpop_nonce"
 
 
 class InsufficientScope(exceptions.PermissionDenied):

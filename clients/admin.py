@@ -84,6 +84,7 @@ class ApplicationAdminForm(forms.ModelForm):
             "skip_authorization",
             "require_pushed_authorization_requests",
             "require_mfa",
+            "dpop_bound_access_tokens",
             "token_endpoint_auth_method",
             "jwks",
             "jwks_uri",
@@ -209,6 +210,7 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
                         "skip_authorization",
                         "require_pushed_authorization_requests",
                         "require_mfa",
+                        "dpop_bound_access_tokens",
                         "is_active",
                         "user",
                     ]

@@ -139,6 +139,16 @@ class Application(AbstractApplication):
         ),
     )
 
+    # RFC 9449 §5.2 client metadata of the same name (provider.dpop_binding).
+    dpop_bound_access_tokens = models.BooleanField(
+        _("require DPoP-bound access tokens"),
+        default=False,
+        help_text=_(
+            "Every token request of this client must carry a DPoP proof (RFC 9449), so each access token it gets "
+            "is bound to a key it holds and is useless to anyone who copies it. Requests without a proof are refused."
+        ),
+    )
+
     # OpenID Connect Back-Channel Logout 1.0 §2.2 (provider.backchannel_logout).
     backchannel_logout_uri = models.CharField(
         _("back-channel logout URI"),

@@ -78,6 +78,8 @@ DEFAULTS: dict[str, Any] = {
     # whether every client must push its authorization requests (each client can also be required to).
     "PUSHED_AUTHORIZATION_REQUEST_SECONDS": 60,
     "REQUIRE_PUSHED_AUTHORIZATION_REQUESTS": False,
+    # provider.dpop (RFC 9449 §8, §9): every DPoP proof must carry a fresh server nonce.
+    "DPOP_NONCE_REQUIRED": False,
     # provider.client_assertions: the longest lifetime (exp - now, exp - iat) a client assertion may have.
     "CLIENT_ASSERTION_MAX_SECONDS": 300,
     # provider.client_jwks: development only: fetch a client's jwks_uri over http / from a non-public address.

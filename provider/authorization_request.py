@@ -19,7 +19,8 @@ consent form is posted, on the values the signed form carries.
   (OIDC Prompt Create 1.0 §4.1, the one text on unsupported values).
 * ``max_age`` (OIDC Core §3.1.2.1): a non-negative integer number of seconds, else ``invalid_request``.
 * ``request`` and ``registration`` (OIDC Core §6.1, §7.2.1): not supported, refused with the error codes
-  those sections define, ``request_not_supported`` and ``registration_not_supported``. (``request_uri``
+  those sections define, ``request_not_supported`` and ``registration_not_supported``. ``dpop_jkt``
+  (RFC 9449 §10, binding the code to a DPoP key) is not supported either: ``invalid_request``. (``request_uri``
   names a pushed request, provider.pushed_authorization, and never reaches this point.)
 * ``response_mode`` (OAuth 2.0 Multiple Response Type Encoding Practices §2.1): only ``query``, the
   code's default; any other value is ``invalid_request`` on a page (HTTP 400), since the client asked to
@@ -167,6 +168,12 @@ def _check_unsupported(request: Request) -> None:
         raise RequestNotSupported(request=request)
     if "registration" in sent:
         raise RegistrationNotSupported(request=request)
+    if "dpop_jkt" in sent:
+        # RFC 9449 §10 binds the code to a DPoP key named here. Not offered: refused rather than ignored, so
+        # a client counting on the binding learns it has none. Tokens are bound at the token endpoint (§5).
+        raise InvalidRequestError(
+            description=_("dpop_jkt is not supported; send the DPoP proof with the token request."), request=request
+        )
 
 
 def _check_code_challenge(request: Request) -> None:

@@ -1,7 +1,8 @@
 """DPoP proofs (RFC 9449 §4.3): checked completely, for the token endpoint and the API to bind tokens to a key.
 
-Not yet wired to an endpoint (docs/dpop-and-client-assertions.md says what is missing): this module is the
-check both will share. A proof is a JWT in the ``DPoP`` header, signed by the key in its own ``jwk`` header:
+The one check the token endpoint (provider.dpop_binding), the API (api.authentication) and userinfo share,
+and the ``WWW-Authenticate: DPoP`` challenge of a resource's refusals (§7.1). A proof is a JWT in the
+``DPoP`` header, signed by the key in its own ``jwk`` header:
 ``typ`` dpop+jwt, an asymmetric algorithm from the allow-list (never ``none`` or HMAC: anyone holding a
 shared key could sign), a public key only (a header carrying private members is refused: the client leaked
 its key), ``htm``/``htu`` naming this request (``htu`` compared without query and fragment, scheme and host
@@ -179,3 +180,16 @@ def _use_jti_once(jkt: str, jti: str) -> None:
     key = "dpop-jti:" + hashlib.sha256(f"{jkt}\0{jti}".encode()).hexdigest()
     if not cache.add(key, 1, timeout=2 * IAT_WINDOW_SECONDS + 5):
         raise ProofRefused("The DPoP proof was used before.")
+
+
+def dpop_challenge(*, realm: str, **params: str) -> str:
+    """``DPoP realm=...``, the given auth-params, and ``algs``: the proof algorithms accepted (RFC 9449 §7.1)."""
+    attributes = {"realm": realm, **{name: value for name, value in params.items() if value}}
+    attributes["algs"] = " ".join(SIGNING_ALGORITHMS)
+    return "DPoP " + ", ".join(f"{name}={_quoted(value)}" for name, value in attributes.items())
+
+
+def _quoted(value) -> str:
+    # RFC 9110 quoted-string: escape backslash and quote, drop CR/LF so a description cannot inject headers.
+    text = str(value).replace("\r", "").replace("\n", "")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

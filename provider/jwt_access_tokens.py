@@ -125,6 +125,10 @@ def jwt_access_token_claims(request: Request) -> dict:
     auth_time = request_state(request).auth_time
     if auth_time is not None and user is not None:
         claims["auth_time"] = int(auth_time.timestamp())
+    jkt = request_state(request).dpop_jkt
+    if jkt is not None:
+        # RFC 9449 §6.1: the thumbprint of the key the token is bound to, for resource servers verifying offline.
+        claims["cnf"] = {"jkt": jkt}
     return claims
 
 

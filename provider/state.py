@@ -51,6 +51,9 @@ class TokenRequestState:
     issued_access_token: AccessToken | None = None
     issued_refresh_token: RefreshToken | None = None
     issued_id_token: IDToken | None = None
+    # RFC 9449: the thumbprint of the key a verified DPoP proof of this request demonstrated (None: no proof).
+    # At the token endpoint the tokens issued are bound to it; at a resource it must be the token's key.
+    dpop_jkt: str | None = None
     # The serialized ID token just signed: DOT links it to the access token by parsing it back otherwise.
     signed_id_token: str | None = None
 
@@ -82,3 +85,11 @@ def request_state(request: Request) -> TokenRequestState:
         state = _open_state.get() or TokenRequestState()
         request._state = state
     return state
+
+
+def dpop_proof_verified(request: Request, *, jkt: str | None) -> None:
+    """Record that a DPoP proof of the key with thumbprint ``jkt`` was verified for ``request`` (None: no proof).
+
+    For a caller that builds an oauthlib request itself to present a token (token_cache.authentication).
+    """
+    request_state(request).dpop_jkt = jkt

@@ -49,6 +49,7 @@ from provider.client_assertions import (
     presents_assertion,
 )
 from provider.client_credentials import presented_by_oauthlib_request
+from provider.dpop_binding import DPOP_TOKEN_TYPE, refresh_proof_refusal
 from provider.id_token_keys import retired_signing_key, unverified_kid
 from provider.jwt_access_tokens import absolute_request_uri, jwt_access_token_refusal, looks_like_jwt
 from provider.request_guard import client_id_is_malformed
@@ -66,6 +67,7 @@ from tokens.auth_time import (
 )
 from tokens.checksums import sha256_hex
 from tokens.lifetimes import refresh_chain_expired
+from tokens.models import DPoPBinding
 from tokens.replay import revoke_if_replayed
 from tokens.resources import token_request_resources_check
 from tokens.rotation import refresh_token_retire
@@ -360,6 +362,10 @@ class OAuth2Validator(DOTOAuth2Validator):
             return False
         if not rt.user.is_active:
             return False
+        # RFC 9449 §5: a public client's chain started with a DPoP proof is usable only with that key.
+        refusal = refresh_proof_refusal(bound_jkt=rt.family_dpop_jkt, proof_jkt=request_state(request).dpop_jkt)
+        if refusal is not None:
+            raise InvalidGrantError(description=refusal, request=request)
         # ASVS 10.4.8: refresh tokens have an absolute expiry, even though DOT's idle limit slides.
         return not refresh_chain_expired(refresh_token=rt)
 
@@ -370,6 +376,9 @@ class OAuth2Validator(DOTOAuth2Validator):
         # A refresh token is a long-lived credential: issue one only to clients given the refresh grant.
         if "refresh_token" in token and GrantType.REFRESH_TOKEN not in request.client.grant_types:
             del token["refresh_token"]
+        if request_state(request).dpop_jkt is not None:
+            # RFC 9449 §5.1: a token bound to the proof's key says so; oauthlib serializes this dict next.
+            token["token_type"] = DPOP_TOKEN_TYPE
         try:
             # RFC 8707 refusals (invalid_target) before the code or refresh token is claimed: DOT checks
             # inside the save, where our claim has already consumed the code and its resources with it.
@@ -434,6 +443,10 @@ class OAuth2Validator(DOTOAuth2Validator):
     def _create_access_token(self, expires, request: Request, token, source_refresh_token=None):
         access_token = super()._create_access_token(expires, request, token, source_refresh_token)
         request_state(request).issued_access_token = access_token
+        jkt = request_state(request).dpop_jkt
+        if jkt is not None:
+            # RFC 9449 §6: the key the token is bound to, kept with it for every presentation and introspection.
+            DPoPBinding.objects.create(access_token=access_token, jkt=jkt)
         return access_token
 
     def _create_refresh_token(self, request: Request, refresh_token_code, access_token, previous_refresh_token):
@@ -537,7 +550,10 @@ class OAuth2Validator(DOTOAuth2Validator):
                 return False
         presented = bearer_token_presented(raw_token=token)
         record = presented.token if presented is not None else None
-        refusal = bearer_token_refusal(token=record, scopes=scopes, uri=request.uri)
+        # A DPoP-bound token passes only where a proof of its key was verified first (api.authentication);
+        # everywhere else (userinfo, introspection's bearer callers) it is refused as a copied token.
+        proof_jkt = request_state(request).dpop_jkt
+        refusal = bearer_token_refusal(token=record, scopes=scopes, uri=request.uri, proof_jkt=proof_jkt)
         if refusal is not None:
             request.oauth2_error = refusal
             return False

@@ -10,6 +10,7 @@ from accounts.models import User
 from api.models import Note
 from clients.models import Application, GrantType
 from tests.passkeys import SoftAuthenticator, b64url
+from tokens.models import DPoPBinding
 
 USER_PASSWORD = "correct-horse-battery-staple"
 CLIENT_SECRET = "s3cret-" + "x" * 57
@@ -104,6 +105,16 @@ class AccessTokenFactory(factory.django.DjangoModelFactory):
         instance.save()
         instance.raw_token = raw
         return instance
+
+
+class DPoPBindingFactory(factory.django.DjangoModelFactory):
+    """Binds an access token to a DPoP key (RFC 9449): pass ``access_token`` and the key's ``jkt``."""
+
+    class Meta:
+        model = DPoPBinding
+
+    access_token = factory.SubFactory(AccessTokenFactory)
+    jkt = factory.Sequence(lambda n: f"jkt-{n:040d}")
 
 
 class NoteFactory(factory.django.DjangoModelFactory):

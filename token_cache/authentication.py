@@ -40,6 +40,7 @@ from oauthlib.common import Request as OAuthlibRequest
 from rest_framework.request import Request
 
 from provider.jwt_access_tokens import jwt_access_token_refusal, looks_like_jwt
+from provider.state import dpop_proof_verified
 from token_cache.cache import access_tokens
 from token_cache.records import BearerToken, bearer_token_refusal
 from token_cache.selectors import user_cached
@@ -83,13 +84,18 @@ class BearerCheck:
         return cls(False, oauth2_error=getattr(oauthlib_request, "oauth2_error", {}))
 
 
-def bearer_request_verify(request: HttpRequest | Request, token: str | None = None) -> BearerCheck:
+def bearer_request_verify(
+    request: HttpRequest | Request, token: str | None = None, *, proof_jkt: str | None = None
+) -> BearerCheck:
     """What ``OAuthLibCore.verify_request(request, scopes=[])`` answers, minus its per-request set-up.
 
     ``token`` is the bearer token when the caller has already found the Authorization header to be
-    exactly ``Bearer <token>``; it is then not parsed a second time.
+    exactly ``Bearer <token>``; it is then not parsed a second time. ``proof_jkt`` is the key thumbprint
+    of the DPoP proof the caller verified for ``token`` (``Authorization: DPoP``, RFC 9449 §7.1), None for
+    a bearer presentation: a bound token is valid only with a proof of its key (records.dpop_binding_refusal).
     """
-    if not access_tokens.settings.enabled:
+    enabled = access_tokens.settings.enabled
+    if not enabled and proof_jkt is None:
         # DOT's behaviour exactly, per-request server included (the benchmark's baseline).
         return BearerCheck.of(*get_oauthlib_core().verify_request(request, scopes=[]))
     # DRF's Request answers Django's attributes through a failed lookup first: read them from Django's.
@@ -117,24 +123,29 @@ def bearer_request_verify(request: HttpRequest | Request, token: str | None = No
         if refusal is not None:
             return BearerCheck(False, oauth2_error=refusal)
     checksum = sha256_hex(token)
-    access_tokens.sync()
-    cached = access_tokens.token(checksum)
+    # Switched off (reached only for a DPoP presentation, which oauthlib cannot parse): straight to the validator.
+    cached = None
+    if enabled:
+        access_tokens.sync()
+        cached = access_tokens.token(checksum)
     if cached is not None:
         # Only a token bound to resources needs the URI (RFC 8707); the rest are spared building it.
         uri = _absolute_uri(http_request) if cached.resource else None
-        refusal = bearer_token_refusal(token=cached, scopes=(), uri=uri)
+        refusal = bearer_token_refusal(token=cached, scopes=(), uri=uri, proof_jkt=proof_jkt)
         if refusal is not None:
             return BearerCheck(False, oauth2_error=refusal)
         user = user_cached(user_id=cached.user_id)
         if cached.user_id is None or user is not None:
             return BearerCheck(True, user, cached)
         # The user row is gone (its deletion, and its tokens', is on its way through the feed).
-    elif access_tokens.is_refused(checksum):
+    elif enabled and access_tokens.is_refused(checksum):
         # Unknown to the database a moment ago: refused as the validator would, without its set-up.
         return BearerCheck(False, oauth2_error=bearer_token_refusal(token=None, scopes=(), uri=None))
     headers = {"Authorization": http_request.META["HTTP_AUTHORIZATION"]}
     oauthlib_request = OAuthlibRequest(_absolute_uri(http_request), http_method=http_request.method, headers=headers)
     oauthlib_request.scopes = []
+    # The proof the caller verified, for the validator's binding check (provider.validator.validate_bearer_token).
+    dpop_proof_verified(oauthlib_request, jkt=proof_jkt)
     valid = oauthlib_core().server.request_validator.validate_bearer_token(token, [], oauthlib_request)
     return BearerCheck.of(valid, oauthlib_request)
 
@@ -153,10 +164,11 @@ class OAuth2Authentication(DOTOAuth2Authentication):
             return None
         return self.authenticate_bearer(request)
 
-    def authenticate_bearer(self, request: Request, token: str | None = None):
-        """``authenticate``, for a caller that may already have read ``token`` from ``Authorization: Bearer``."""
+    def authenticate_bearer(self, request: Request, token: str | None = None, *, proof_jkt: str | None = None):
+        """``authenticate``, for a caller that may already have read ``token`` from ``Authorization: Bearer``
+        (or ``Authorization: DPoP``, with the verified proof's key thumbprint)."""
         try:
-            check = bearer_request_verify(request, token)
+            check = bearer_request_verify(request, token, proof_jkt=proof_jkt)
         except ValueError as error:
             if str(error) == "Invalid hex encoding in query string.":
                 raise SuspiciousOperation(error) from error

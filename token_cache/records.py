@@ -44,11 +44,15 @@ class BearerToken:
     client_usable: bool | None  # None: the token has no client
     user_id: int | None
     user_active: bool | None  # None: a client's own token (client credentials), speaking for no user
+    # RFC 9449: the thumbprint of the DPoP key the token is bound to (tokens.models.DPoPBinding); "" unbound.
+    jkt: str = ""
 
     @classmethod
     def of(cls, access_token: AbstractAccessToken) -> "BearerToken":
-        """The record of ``access_token``, read with its user and client (``select_related``)."""
+        """The record of ``access_token``, read with its user, client and DPoP binding (``select_related``)."""
         user = access_token.user if access_token.user_id is not None else None
+        # A reverse one-to-one that select_related found empty answers DoesNotExist (an AttributeError).
+        binding = getattr(access_token, "dpop_binding", None)
         application = access_token.application if access_token.application_id is not None else None
         expires = access_token.expires
         return cls(
@@ -67,6 +71,7 @@ class BearerToken:
             client_usable=application.is_usable(None) if application is not None else None,
             user_id=access_token.user_id,
             user_active=user.is_active if user is not None else None,
+            jkt=binding.jkt if binding is not None else "",
         )
 
     # DOT's AccessToken semantics (oauth2_provider.models.AbstractAccessToken; digests pinned in
@@ -103,12 +108,16 @@ def _error(error: str, description) -> dict:
     return {"error": error, "error_description": description}
 
 
-def bearer_token_refusal(*, token: BearerToken | None, scopes: Iterable[str] | None, uri: str | None) -> dict | None:
+def bearer_token_refusal(
+    *, token: BearerToken | None, scopes: Iterable[str] | None, uri: str | None, proof_jkt: str | None = None
+) -> dict | None:
     """Why ``token`` is refused for ``scopes`` on a request to ``uri`` (RFC 6750 error members), or None.
 
     DOT's ``validate_bearer_token`` checks and refusal texts, in DOT's order (expiry, scope, RFC 8707
-    audience, client usable), then this project's: the token's user must still be active. Both the
-    validator and the API's cached path (token_cache.authentication) ask this one function.
+    audience, client usable), then this project's: the token's user must still be active, and a token
+    bound to a DPoP key is usable only with a verified proof of that key (``proof_jkt``, the thumbprint
+    of the proof presented with it, None when it came as a bearer token). Both the validator and the
+    API's cached path (token_cache.authentication) ask this one function.
     """
     if token is None:
         return _error("invalid_token", _("The access token is invalid."))
@@ -125,6 +134,22 @@ def bearer_token_refusal(*, token: BearerToken | None, scopes: Iterable[str] | N
     if token.user_active is False:
         # Deactivation revokes tokens too; this is the backstop should a token outlive that.
         return _error("invalid_token", _("The access token is invalid."))
+    return dpop_binding_refusal(token=token, proof_jkt=proof_jkt)
+
+
+def dpop_binding_refusal(*, token: BearerToken, proof_jkt: str | None) -> dict | None:
+    """RFC 9449 §7.1-7.2: a bound token needs a proof of its key; a proof goes only with a bound token.
+
+    A bound token presented as a bearer token is exactly what DPoP exists to refuse (a copied token).
+    An unbound token presented with the DPoP scheme is refused too: the client believes it holds a
+    sender-constrained token and should learn it does not.
+    """
+    if token.jkt and proof_jkt is None:
+        return _error("invalid_token", _("The access token is bound to a DPoP key: present it with a DPoP proof."))
+    if proof_jkt is not None and not token.jkt:
+        return _error("invalid_token", _("The access token is not bound to a DPoP key: present it as a bearer token."))
+    if proof_jkt is not None and proof_jkt != token.jkt:
+        return _error("invalid_token", _("The DPoP proof is signed by another key than the token is bound to."))
     return None
 
 

@@ -46,7 +46,13 @@ def bearer_token_presented(*, raw_token: str) -> PresentedToken | None:
     refusal_generation = access_tokens.refusal_generation()
     model = get_access_token_model()
     db = router.db_for_read(model)
-    loaded = model.objects.using(db).select_related("application", "user").filter(token_checksum=checksum).first()
+    # The DPoP binding (tokens.models) rides along in the same joined query: the record carries it.
+    loaded = (
+        model.objects.using(db)
+        .select_related("application", "user", "dpop_binding")
+        .filter(token_checksum=checksum)
+        .first()
+    )
     if loaded is None:
         if enabled:
             access_tokens.remember_refusal(checksum, generation=refusal_generation)

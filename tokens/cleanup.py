@@ -14,18 +14,20 @@ from oauth2_provider.settings import oauth2_settings
 
 from idp.settings import idp_settings
 from provider.pushed_authorization import expired_pushed_requests
-from tokens.models import GrantAuthentication, TokenFamily
+from tokens.models import DPoPBinding, GrantAuthentication, TokenFamily
 
 log = logging.getLogger(__name__)
 
 
 def expired_tokens_clear() -> dict[str, int]:
     """Delete expired codes and tokens (DOT), refresh chains past their absolute lifetime, spent families, the
-    sign-in records of codes that are gone and pushed authorization requests no browser can use any more."""
+    sign-in records of codes that are gone, DPoP bindings of tokens that are gone and pushed authorization
+    requests no browser can use any more."""
     clear_expired()
     counts = {"refresh tokens past the absolute lifetime": _delete_in_batches(_past_absolute_lifetime())}
     counts["token families with no token left"] = _delete_in_batches(_spent_families())
     counts["sign-in records of codes that are gone"] = _delete_in_batches(_orphaned_grant_authentications())
+    counts["DPoP bindings of access tokens that are gone"] = _delete_in_batches(_orphaned_dpop_bindings())
     counts["pushed authorization requests used or expired"] = _delete_in_batches(expired_pushed_requests())
     for what, count in counts.items():
         log.info("%s %s deleted", count, what)
@@ -54,6 +56,11 @@ def _spent_families() -> QuerySet:
 def _orphaned_grant_authentications() -> QuerySet:
     # Left behind when a code is redeemed or expires: its Grant row goes without a cascade (tokens.models).
     return GrantAuthentication.objects.exclude(Exists(get_grant_model().objects.filter(pk=OuterRef("pk"))))
+
+
+def _orphaned_dpop_bindings() -> QuerySet:
+    # Left behind when an access token is revoked or expires: it goes without a cascade (tokens.models).
+    return DPoPBinding.objects.exclude(Exists(get_access_token_model().objects.filter(pk=OuterRef("pk"))))
 
 
 def _delete_in_batches(queryset: QuerySet) -> int:

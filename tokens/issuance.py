@@ -31,6 +31,7 @@ class IssuanceState(Protocol):
     code_consumed: bool
     code_challenge_checksum: str
     sid: str
+    dpop_jkt: str | None
     locked_refresh_token: object | None
     issued_access_token: object | None
     issued_refresh_token: object | None
@@ -103,6 +104,10 @@ def record_family(request: Request, state: IssuanceState) -> None:
     )
     if refresh_token is not None and refresh_token.token_family:
         family.id = refresh_token.token_family
+    if state.dpop_jkt and request.client.client_type == request.client.CLIENT_PUBLIC:
+        # RFC 9449 §5: a public client's refresh tokens are bound to the proof's key (provider.dpop_binding);
+        # a confidential client's are already constrained by its own authentication, and stay unbound.
+        family.dpop_jkt = state.dpop_jkt
     if request.grant_type == "authorization_code":
         family.code_checksum = sha256_hex(request.code)
         family.code_challenge_checksum = state.code_challenge_checksum

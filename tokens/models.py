@@ -53,6 +53,10 @@ class TokenFamily(models.Model):
     # anything up to this again, never more. DOT compares with the previous access token instead, so one
     # narrowing refresh lost the rest for good. Empty for chains started before it was recorded.
     scope = models.TextField(_("scope originally granted"), blank=True)
+    # RFC 9449 §5: a public client's refresh tokens are bound to the DPoP key of the request that started the
+    # chain (the RFC 7638 thumbprint); every refresh must prove that key. Empty: not bound (a confidential
+    # client, whose refresh tokens its own authentication already constrains, or a chain started without DPoP).
+    dpop_jkt = models.CharField(_("DPoP key thumbprint (jkt)"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("token family")
@@ -94,3 +98,31 @@ class GrantAuthentication(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in behind grant {self.pk}"
+
+
+class DPoPBinding(models.Model):
+    """The DPoP key an access token is bound to (RFC 9449 §6): its RFC 7638 thumbprint, kept beside DOT's AccessToken.
+
+    DOT's AccessToken has no column for it and is not swapped here. Written in the transaction that issues
+    the token and never changed; read with the token in the one joined query that loads it
+    (token_cache.selectors), so the per-process record carries it and a bound-token check costs nothing.
+    Like GrantAuthentication: no constraint and no cascade, so revoking a token stays one DELETE without a
+    second lookup; ids are never reused, and the clean-up deletes rows whose token is gone (tokens.cleanup).
+    """
+
+    access_token = models.OneToOneField(
+        oauth2_settings.ACCESS_TOKEN_MODEL,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="dpop_binding",
+        verbose_name=_("access token"),
+    )
+    jkt = models.CharField(_("DPoP key thumbprint (jkt)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("DPoP binding")
+        verbose_name_plural = _("DPoP bindings")
+
+    def __str__(self) -> str:
+        return f"DPoP binding of access token {self.pk}"

@@ -24,8 +24,9 @@ def refresh_token_presented(*, raw_token: str, lock: bool):
     DOT's lookup (OAuth2Validator.validate_refresh_token): several rows may share a checksum, so the
     unrevoked one comes first, else the most recently revoked. Its user, its access token, its chain's
     start (``family_started_at``, see refresh_chain_started_at), the sign-in behind the chain
-    (``family_auth_time``, tokens.auth_time), its session (``family_sid``) and the scope it was granted
-    (``family_scope``, RFC 6749 §6) come in the same query. With ``lock`` the refresh token's row (only
+    (``family_auth_time``, tokens.auth_time), its session (``family_sid``), the scope it was granted
+    (``family_scope``, RFC 6749 §6) and the DPoP key it is bound to (``family_dpop_jkt``, RFC 9449 §5)
+    come in the same query. With ``lock`` the refresh token's row (only
     it: PostgreSQL refuses to lock the nullable side of the outer join to the access token) stays locked
     until the caller's transaction ends.
     """
@@ -40,6 +41,7 @@ def refresh_token_presented(*, raw_token: str, lock: bool):
             family_amr=Subquery(family.values("amr")[:1]),
             family_sid=Subquery(family.values("sid")[:1]),
             family_scope=Subquery(family.values("scope")[:1]),
+            family_dpop_jkt=Subquery(family.values("dpop_jkt")[:1]),
         )
         .order_by(F("revoked").desc(nulls_first=True))
     )

@@ -364,6 +364,11 @@ IDP = {
     # OAUTH_REQUIRE_PAR makes every client push its requests; an admin can also require it per client.
     "PUSHED_AUTHORIZATION_REQUEST_SECONDS": env.int("OAUTH_PAR_REQUEST_URI_SECONDS", default=60),
     "REQUIRE_PUSHED_AUTHORIZATION_REQUESTS": env.bool("OAUTH_REQUIRE_PAR", default=False),
+    # DPoP (RFC 9449, provider.dpop): demand a server nonce (§8 at the token endpoint, §9 at the API) in every
+    # proof. A proof without a fresh one is answered use_dpop_nonce with a DPoP-Nonce header to retry with.
+    # Off by default: nonces cost every client one extra round trip, and the proof's iat window and
+    # single-use jti already bound a proof's replay; turn it on to stop proofs pre-made for later use.
+    "DPOP_NONCE_REQUIRED": env.bool("OAUTH_DPOP_NONCE_REQUIRED", default=False),
 }
 
 # SIGN-IN LOCKOUT (django-axes)

@@ -15,6 +15,7 @@ from oauth2_provider.views import ConnectDiscoveryInfoView as DOTConnectDiscover
 from oauth2_provider.views import OAuthServerMetadataView as DOTOAuthServerMetadataView
 
 from idp.settings import idp_settings
+from provider import dpop
 from provider.acr import ACR_VALUES_SUPPORTED
 from provider.authorization_request import DISPLAY_VALUES, supported_prompt_values
 from provider.client_assertions import CLIENT_SECRET_JWT, HMAC_ALGORITHMS, PRIVATE_KEY_JWT, SIGNING_ALGORITHMS
@@ -38,6 +39,7 @@ SHARED_ENTRIES = (
     "token_endpoint_auth_signing_alg_values_supported",
     "revocation_endpoint_auth_signing_alg_values_supported",
     "introspection_endpoint_auth_signing_alg_values_supported",
+    "dpop_signing_alg_values_supported",
 )
 
 
@@ -71,6 +73,8 @@ class OAuthServerMetadataView(DOTOAuthServerMetadataView):
             data[f"{endpoint}_endpoint_auth_methods_supported"] = [*methods, *JWT_AUTH_METHODS]
         for endpoint in ("token", "revocation", "introspection"):
             data[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = [*SIGNING_ALGORITHMS, *HMAC_ALGORITHMS]
+        # RFC 9449 §5.1: DPoP proofs are accepted at the token endpoint and the API, signed with these.
+        data["dpop_signing_alg_values_supported"] = list(dpop.SIGNING_ALGORITHMS)
         return data
 
     def get(self, request: HttpRequest, *args, **kwargs) -> JsonResponse:

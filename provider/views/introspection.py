@@ -16,6 +16,7 @@ from oauth2_provider.views import IntrospectTokenView as DOTIntrospectTokenView
 from oauth2_provider.www_authenticate import build_bearer_challenge, challenge_status
 from oauthlib.common import Request as OAuthlibRequest
 
+from provider.dpop_binding import DPOP_TOKEN_TYPE
 from provider.jwt_access_tokens import jwt_access_token_verify, looks_like_jwt
 from provider.responses import error_body_sanitized, no_store, protocol_error
 from resource_verifier.verification import InvalidToken
@@ -98,6 +99,10 @@ class IntrospectTokenView(DOTIntrospectTokenView):
             data["sub"] = str(token.user_id)  # the ID token's subject
         if token.resource:
             data["aud"] = list(token.resource)  # RFC 8707: the audiences the token is bound to
+        if token.jkt:
+            # RFC 9449 §6.2: a DPoP-bound token says so, and names the key a resource server must see a proof of.
+            data["token_type"] = DPOP_TOKEN_TYPE
+            data["cnf"] = {"jkt": token.jkt}
         if looks_like_jwt(token_value):
             try:
                 # Any audience: the caller asks about the token, it is not presenting it to us.

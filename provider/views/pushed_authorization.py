@@ -49,6 +49,11 @@ class PushedAuthorizationView(View):
             return protocol_error("invalid_client", _("Client authentication failed."), status=401, headers=challenge)
         client = oauth_request.client
         names = {name for name, _value in pairs}
+        if "DPoP" in request.headers:
+            # RFC 9449 §10.1: a proof here would bind the code to its key, which is not offered (nor is dpop_jkt);
+            # refused rather than ignored, so the client does not count on a binding it does not have.
+            description = _("DPoP proofs are not accepted here; send the proof with the token request.")
+            return protocol_error("invalid_request", description)
         if "request_uri" in names:
             # RFC 9126 §2.1: a pushed request cannot itself point at another one.
             return protocol_error("invalid_request", _("A pushed authorization request cannot contain request_uri."))

@@ -6,6 +6,8 @@
   a code is bound to the client it was issued to, an expired one is ``expired_token``, polling faster
   than the interval is ``slow_down`` (DOT leaves it as a TODO), and a device code buys tokens once
   (DOT's stays "authorized", so every later poll minted a fresh token pair).
+* DPoP (RFC 9449 §5): a ``DPoP`` header is checked first and binds the tokens issued to its key
+  (provider.dpop_binding).
 """
 
 import json
@@ -24,6 +26,8 @@ from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 from oauthlib.oauth2.rfc8628.errors import ExpiredTokenError, SlowDownError
 
 from provider.client_credentials import presented_by_http_request
+from provider.dpop import ProofRefused
+from provider.dpop_binding import proof_refused_response, token_request_proof, with_fresh_nonce
 from provider.responses import (
     CLIENT_CHALLENGE,  # noqa: F401 - provider.views.pushed_authorization imports it here
     no_store,
@@ -83,10 +87,16 @@ class TokenView(DOTTokenView):
         # opens the state the validator fills and this view reads back (provider.state).
         if problem := _malformed(request):
             return protocol_error("invalid_request", problem)
+        # RFC 9449 §5: a DPoP proof is checked before anything else, so a bad one spends no code or token.
+        try:
+            proof = token_request_proof(request)
+        except ProofRefused as error:
+            return with_client_challenge(proof_refused_response(error))
         with transaction.atomic(), token_request() as state:
             self.request_state = state
+            state.dpop_jkt = proof.jkt if proof is not None else None
             response = super().post(request, *args, **kwargs)
-        return with_client_challenge(response)
+        return with_fresh_nonce(with_client_challenge(response), request)
 
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:

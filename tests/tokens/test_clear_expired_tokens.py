@@ -97,6 +97,7 @@ def test_the_command_logs_what_it_deleted_and_prints_only_the_outcome(capsys, ca
         "0 refresh tokens past the absolute lifetime deleted",
         "0 token families with no token left deleted",
         "0 sign-in records of codes that are gone deleted",
+        "0 DPoP bindings of access tokens that are gone deleted",
         "0 pushed authorization requests used or expired deleted",
     ]
     assert capsys.readouterr().out == "Expired tokens cleared.\n"
