@@ -146,7 +146,7 @@ class MfaSettingsView(LoginRequiredMixin, View):
         return mfa_settings_page(request)
 
 
-def mfa_settings_page(request, *, passkey_error: str = "", status: int = 200):
+def mfa_settings_page(request, *, passkey_error: str = "", totp_error: str = "", status: int = 200):
     user = request.user
     context = {
         "totp": totp_device(user=user),
@@ -155,6 +155,7 @@ def mfa_settings_page(request, *, passkey_error: str = "", status: int = 200):
         "required": user_must_use_second_factor(user),
         "removal_needs_password": not recent_second_factor(request, within=REMOVAL_FRESH_SECONDS),
         "passkey_error": passkey_error,
+        "totp_error": totp_error,
         "next": _next_url(request),
     }
     return render(request, "accounts/mfa/settings.html", context, status=status)
@@ -217,12 +218,38 @@ class RecoveryCodesView(LoginRequiredMixin, View):
         return _show_recovery_codes(request, recovery_codes_generate(user=request.user, request=request))
 
 
+def _removal_refused(request, user, *, error_for: str):
+    """The page refusing to remove a second factor, or None when the removal may go ahead.
+
+    It may when the session gave a second factor in the last REMOVAL_FRESH_SECONDS, or the request carries
+    the user's password: either stops whoever finds a signed-in browser from quietly taking a factor away.
+    A wrong password counts as a wrong code (accounts.mfa.throttling). ``error_for`` names the page section
+    ("totp" or "passkey") the refusal is shown in.
+    """
+    if recent_second_factor(request, within=REMOVAL_FRESH_SECONDS):
+        return None
+    wait = mfa_retry_after(request=request, user=user)
+    if wait:
+        return mfa_settings_page(request, **{f"{error_for}_error": retry_message(wait)}, status=429)
+    if not user.check_password(request.POST.get("password", "")):
+        mfa_code_failed(request=request, user=user)
+        error = _("That password is not right. Nothing was removed.")
+        return mfa_settings_page(request, **{f"{error_for}_error": error}, status=400)
+    return None
+
+
 class TotpRemoveView(LoginRequiredMixin, View):
-    """Remove the authenticator app (and the recovery codes, when no passkey is left either)."""
+    """Remove the authenticator app (and the recovery codes, when no passkey is left either).
+
+    With the password, unless a second factor was given in the last minutes (as for a passkey).
+    """
 
     http_method_names = ["post"]
 
     def post(self, request):
+        refusal = _removal_refused(request, request.user, error_for="totp")
+        if refusal is not None:
+            return refusal
         totp_remove(user=request.user, request=request)
         if not Passkey.objects.filter(user=request.user).exists():
             recovery_codes_remove(user=request.user)
@@ -286,14 +313,9 @@ class PasskeyRemoveView(LoginRequiredMixin, View):
 
     def post(self, request, pk: int):
         user = request.user
-        if not recent_second_factor(request, within=REMOVAL_FRESH_SECONDS):
-            wait = mfa_retry_after(request=request, user=user)
-            if wait:
-                return mfa_settings_page(request, passkey_error=retry_message(wait), status=429)
-            if not user.check_password(request.POST.get("password", "")):
-                mfa_code_failed(request=request, user=user)
-                error = _("That password is not right. The passkey was not removed.")
-                return mfa_settings_page(request, passkey_error=error, status=400)
+        refusal = _removal_refused(request, user, error_for="passkey")
+        if refusal is not None:
+            return refusal
         removed = passkey_remove(request=request, user=user, passkey_id=pk)
         if removed is None:
             return redirect("mfa-settings")
