@@ -7,35 +7,14 @@ from django.urls import reverse
 from accounts.mfa.models import GroupMfaRequirement, Passkey
 from accounts.mfa.policy import user_must_use_second_factor
 from audit.models import AuditEvent
+from tests.admin_forms import user_change_form
 from tests.factories import PasskeyFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def user_form(admin_client, user, **changes) -> tuple[str, dict]:
-    """The user's change page as a browser would post it back, with ``changes``."""
-    url = reverse("admin:accounts_user_change", args=[user.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
-    for name in ("is_active", "is_staff", "is_superuser", "email_verified", "mfa_required"):
-        if not data.get(name):
-            data.pop(name, None)
-    data.update(
-        groups=[],
-        user_permissions=[],
-        last_login_0="",
-        last_login_1="",
-        date_joined_0="2026-01-01",
-        date_joined_1="00:00:00",
-        **{"passkeys-TOTAL_FORMS": 0, "passkeys-INITIAL_FORMS": 0, "passkeys-MIN_NUM_FORMS": 0},
-        **{"passkeys-MAX_NUM_FORMS": 0},
-    )
-    data.update(changes)
-    return url, data
-
-
 def test_an_admin_requires_a_second_factor_of_one_user(admin_client, user):
-    url, data = user_form(admin_client, user, mfa_required="on")
+    url, data = user_change_form(admin_client, user, mfa_required="on")
 
     response = admin_client.post(url, data)
 
@@ -67,7 +46,7 @@ def test_the_user_page_lists_the_passkeys_without_a_way_to_add_one(admin_client,
 def test_an_admin_removes_a_lost_passkey_and_it_is_audited(admin_client, admin_user, user):
     lost = PasskeyFactory(user=user, name="Lost phone")
     kept = PasskeyFactory(user=user, name="Laptop")
-    url, data = user_form(admin_client, user)
+    url, data = user_change_form(admin_client, user)
     data.update(
         {
             "passkeys-TOTAL_FORMS": 2,
