@@ -1,15 +1,17 @@
 """Server-side requests to addresses that clients registered: the one place that makes them, and safely.
 
-A URI an admin registered for a client (a back-channel logout URI, later perhaps a JWKS or sector URI) is
+A URI an admin registered for a client (a back-channel logout URI, a JWKS URI for private_key_jwt) is
 fetched by the provider itself, from inside the network it runs in. Without rules that is a server-side
 request forgery waiting to happen (OWASP SSRF prevention cheat sheet): a URI naming ``127.0.0.1``, a cloud
 metadata address or an internal host would have the provider talk to them. So, for every request:
 
-* https only (plain http only where ``OUTBOUND_ALLOW_PRIVATE_ADDRESSES`` is on, i.e. development);
+* https only (plain http only where ``OUTBOUND_ALLOW_PRIVATE_ADDRESSES`` is on, i.e. development; a caller
+  with a setting of its own, such as the JWKS fetch, passes ``allow_http`` and ``allow_private``);
 * the host is resolved once and every address it resolves to must be public (no loopback, private,
   link-local, multicast, reserved or unspecified address) unless development allows them; the connection
   goes to the address that was checked, so a DNS answer that changes in between (rebinding) cannot slip by;
-* no redirects followed, a connect-and-read timeout, and at most ``MAX_RESPONSE_BYTES`` of the answer read.
+* no redirects followed, a connect-and-read timeout, and at most ``max_bytes`` of the answer kept (one
+  byte more is read, so the caller can tell an answer that was cut off).
 """
 
 import http.client
@@ -34,25 +36,34 @@ class OutboundRefused(Exception):
 class OutboundResponse:
     status: int
     body: bytes
+    # The answer was longer than the caller's max_bytes: ``body`` holds only its start.
+    truncated: bool = False
 
 
-def _address_allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if idp_settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES:
+def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool | None = None) -> bool:
+    """Whether the provider may connect to ``ip``: a public unicast address (any, when private ones are allowed)."""
+    if idp_settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES if allow_private is None else allow_private:
         return True
+    # is_global is False for loopback, private, link-local, shared (CGNAT), reserved and documentation ranges.
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
-def _resolve(host: str, port: int) -> str:
+def _resolve(host: str, port: int, *, allow_private: bool | None) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
         raise OutboundRefused(f"{host} does not resolve") from error
     addresses = [info[4][0] for info in infos]
-    refused = [address for address in addresses if not _address_allowed(address)]
+    refused = [
+        address
+        for address in addresses
+        if not address_allowed(ipaddress.ip_address(address.split("%", 1)[0]), allow_private=allow_private)
+    ]
     if not addresses or refused:
         # Every answer must be allowed, not just the first: the client does not choose which one we use.
-        raise OutboundRefused(f"{host} resolves to an address the provider does not call ({', '.join(refused)})")
+        raise OutboundRefused(
+            f"{host} resolves to a non-public address, which the provider does not call ({', '.join(refused)})"
+        )
     return addresses[0]
 
 
@@ -77,33 +88,50 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-def outbound_post_form(url: str, data: dict[str, str]) -> OutboundResponse:
-    """POST ``data`` form-encoded to ``url`` under the rules above; raises OutboundRefused or OSError."""
+def outbound_request(
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str],
+    body: bytes | None = None,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+    timeout: float = TIMEOUT_SECONDS,
+    allow_http: bool | None = None,
+    allow_private: bool | None = None,
+) -> OutboundResponse:
+    """Send one request to ``url`` under the rules above; raises OutboundRefused, or OSError and
+    http.client.HTTPException when the server cannot be reached or answers garbage.
+
+    ``allow_http`` and ``allow_private`` default to ``OUTBOUND_ALLOW_PRIVATE_ADDRESSES``.
+    """
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
         raise OutboundRefused("not a valid URI") from error
     scheme = parts.scheme.lower()
-    if scheme != "https" and not (scheme == "http" and idp_settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES):
+    http_allowed = idp_settings.OUTBOUND_ALLOW_PRIVATE_ADDRESSES if allow_http is None else allow_http
+    if scheme != "https" and not (scheme == "http" and http_allowed):
         raise OutboundRefused("only https is allowed")
     host = parts.hostname
     if not host or parts.username is not None or parts.fragment:
         raise OutboundRefused("not an absolute URI with a host, without user information or fragment")
     port = port or (443 if scheme == "https" else 80)
-    address = _resolve(host, port)
+    address = _resolve(host, port, allow_private=allow_private)
     connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    connection = connection_class(host, port, address=address, timeout=TIMEOUT_SECONDS)
+    connection = connection_class(host, port, address=address, timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    body = urlencode(data)
     try:
-        connection.request(
-            "POST",
-            path,
-            body=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*", "Connection": "close"},
-        )
+        # http.client follows no redirects: a 3xx is handed back as it is.
+        connection.request(method, path, body=body, headers={**headers, "Connection": "close"})
         response = connection.getresponse()
-        return OutboundResponse(status=response.status, body=response.read(MAX_RESPONSE_BYTES))
+        answer = response.read(max_bytes + 1)
+        return OutboundResponse(status=response.status, body=answer[:max_bytes], truncated=len(answer) > max_bytes)
     finally:
         connection.close()
+
+
+def outbound_post_form(url: str, data: dict[str, str]) -> OutboundResponse:
+    """POST ``data`` form-encoded to ``url`` under the rules above; raises OutboundRefused or OSError."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"}
+    return outbound_request("POST", url, headers=headers, body=urlencode(data).encode())

@@ -1,25 +1,25 @@
 """A client's public signing keys, for private_key_jwt: inline (``jwks``) or fetched from its ``jwks_uri``, safely.
 
 A ``jwks_uri`` is a URL an admin typed, fetched by the provider: without care it is a server-side request
-forgery aimed at the provider's own network. So: https only (http only when IDP CLIENT_JWKS_URI_ALLOW_HTTP,
-for development), every address the host resolves to must be public (no loopback, private, link-local,
-reserved or multicast address, unless IDP CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES), the connection goes to
-the very address that was checked (no second DNS answer in between), no redirects, a short timeout and a
-size limit. The fetched set is kept in the shared cache, and fetched again when an assertion names a
-``kid`` the set lacks (key rotation), at most once a minute per URL.
+forgery aimed at the provider's own network. It is fetched through idp.outbound, the one place that makes
+such requests (https only, every resolved address public, the connection pinned to the checked address, no
+redirects, a timeout and a size limit), with this fetch's own switches for development: IDP
+CLIENT_JWKS_URI_ALLOW_HTTP and CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES. The fetched set is kept in the
+shared cache, and fetched again when an assertion names a ``kid`` the set lacks (key rotation), at most
+once a minute per URL.
 """
 
 import hashlib
+import http.client
 import ipaddress
 import json
-import socket
 from urllib.parse import urlsplit
 
-import urllib3
 from django.core.cache import cache
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from idp.outbound import OutboundRefused, address_allowed, outbound_request
 from idp.settings import idp_settings
 
 # A JWK set of a handful of keys is a few kilobytes; anything far larger is not a key set.
@@ -73,10 +73,7 @@ def jwks_uri_problem(uri: str) -> str:
 
 
 def _address_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if idp_settings.CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES:
-        return True
-    # is_global is False for loopback, private, link-local, shared (CGNAT), reserved and documentation ranges.
-    return address.is_global and not address.is_multicast
+    return address_allowed(address, allow_private=idp_settings.CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES)
 
 
 def client_key_set(application, *, kid: str | None) -> KeySet:
@@ -105,51 +102,26 @@ def fetch_jwks(uri: str) -> dict:
     problem = jwks_uri_problem(uri)
     if problem:
         raise JWKSRefused(problem)
-    parts = urlsplit(uri)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as error:
-        raise JWKSRefused("The JWKS URI's host does not resolve.") from error
-    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-    # Every answer must be public: a name resolving to both kinds would otherwise pick the private one sometimes.
-    if not addresses or not all(_address_allowed(address) for address in addresses):
-        raise JWKSRefused("The JWKS URI's host resolves to a non-public address.")
-    timeout = urllib3.Timeout(connect=FETCH_TIMEOUT_SECONDS, read=FETCH_TIMEOUT_SECONDS)
-    if parts.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            str(addresses[0]),
-            port,
-            timeout=timeout,
-            retries=False,
-            server_hostname=parts.hostname,
-            assert_hostname=parts.hostname,
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(str(addresses[0]), port, timeout=timeout, retries=False)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    try:
-        response = pool.request(
+        response = outbound_request(
             "GET",
-            path,
-            headers={"Host": parts.netloc, "Accept": "application/json"},
-            redirect=False,
-            preload_content=False,
+            uri,
+            headers={"Accept": "application/json"},
+            max_bytes=MAX_JWKS_BYTES,
+            timeout=FETCH_TIMEOUT_SECONDS,
+            allow_http=idp_settings.CLIENT_JWKS_URI_ALLOW_HTTP,
+            allow_private=idp_settings.CLIENT_JWKS_URI_ALLOW_PRIVATE_ADDRESSES,
         )
-        try:
-            body = response.read(MAX_JWKS_BYTES + 1)
-        finally:
-            response.release_conn()
-    except urllib3.exceptions.HTTPError as error:
+    except OutboundRefused as error:
+        raise JWKSRefused(f"The JWKS URI may not be fetched: {error}.") from error
+    except (OSError, http.client.HTTPException) as error:
         raise JWKSRefused("The JWKS URI could not be fetched.") from error
-    finally:
-        pool.close()
     if response.status != 200:
         raise JWKSRefused(f"The JWKS URI answered {response.status}.")
-    if len(body) > MAX_JWKS_BYTES:
+    if response.truncated:
         raise JWKSRefused(f"The JWKS URI answered more than {MAX_JWKS_BYTES} bytes.")
     try:
-        data = json.loads(body)
+        data = json.loads(response.body)
     except ValueError as error:
         raise JWKSRefused("The JWKS URI did not answer JSON.") from error
     problem = jwks_problem(data)
