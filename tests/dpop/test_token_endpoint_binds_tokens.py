@@ -7,7 +7,7 @@ from oauth2_provider.models import get_access_token_model
 from clients.models import AccessTokenFormat, GrantType
 from provider.jwt_access_tokens import signing_keys
 from tests.dpop.proofs import dpop_tokens_for, new_key, token_post
-from tests.factories import ApplicationFactory, MachineApplicationFactory
+from tests.factories import USER_PASSWORD, ApplicationFactory, MachineApplicationFactory
 from tests.flows import tokens_for
 from tokens.checksums import sha256_hex
 from tokens.models import DPoPBinding
@@ -81,3 +81,14 @@ def test_a_confidential_clients_refresh_binds_the_new_access_token_to_the_refres
     assert response.status_code == 200, response.content
     assert response.json()["token_type"] == "DPoP"
     assert _binding(response.json()["access_token"]).jkt == other.thumbprint()
+
+
+def test_the_legacy_password_grant_with_a_proof_gets_a_bound_token(client, user):
+    app = ApplicationFactory(grant_types=[GrantType.PASSWORD], redirect_uris="", allowed_scopes=["profile"])
+    key = new_key()
+    data = {"grant_type": "password", "username": user.username, "password": USER_PASSWORD, "scope": "profile"}
+
+    response = token_post(client, app, data, key=key)
+
+    assert response.status_code == 200, response.content
+    assert _binding(response.json()["access_token"]).jkt == key.thumbprint()
