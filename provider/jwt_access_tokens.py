@@ -34,6 +34,7 @@ from oauthlib.oauth2.rfc6749.tokens import random_token_generator
 
 from idp.settings import idp_settings
 from provider.state import request_state
+from resource_verifier.dpop import binding_refusal
 from resource_verifier.verification import (
     ACCESS_TOKEN_TYP,
     AccessToken,
@@ -238,10 +239,19 @@ def absolute_request_uri(request: Request) -> str:
     return _origin(oauth2_settings.oidc_issuer(request)) + request.uri
 
 
-def jwt_access_token_refusal(token: str, *, uri: str | Callable[[], str], origin: str | None = None) -> dict | None:
-    """Why this provider refuses ``token`` as a JWT access token (RFC 6750 error members), or None."""
+def jwt_access_token_refusal(
+    token: str, *, uri: str | Callable[[], str], origin: str | None = None, proof_jkt: str | None = None
+) -> dict | None:
+    """Why this provider refuses ``token`` as a JWT access token (RFC 6750 error members), or None.
+
+    ``proof_jkt`` is the key of the DPoP proof verified for this presentation (None: a bearer presentation);
+    the signed ``cnf.jkt`` must agree (RFC 9449 §6.1, §7.1), as the stored binding must (token_cache.records).
+    """
     try:
-        jwt_access_token_verify(token, uri=uri, origin=origin)
+        verified = jwt_access_token_verify(token, uri=uri, origin=origin)
     except (InvalidToken, InsufficientScope) as error:
         return {"error": "invalid_token", "error_description": error.description}
+    refusal = binding_refusal(bound_jkt=verified.jkt, proof_jkt=proof_jkt)
+    if refusal is not None:
+        return {"error": "invalid_token", "error_description": refusal}
     return None

@@ -557,7 +557,9 @@ class OAuth2Validator(DOTOAuth2Validator):
             return False
         if looks_like_jwt(token):
             # Before any query: a forged token, an ID token or another JWT is refused on its own evidence.
-            refusal = jwt_access_token_refusal(token, uri=absolute_request_uri(request))
+            refusal = jwt_access_token_refusal(
+                token, uri=absolute_request_uri(request), proof_jkt=request_state(request).dpop_jkt
+            )
             if refusal is not None:
                 request.oauth2_error = refusal
                 return False

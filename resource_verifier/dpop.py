@@ -148,6 +148,23 @@ def _check_claims(claims: dict, *, method: str, uri: str, access_token: str | No
             raise InvalidProof("The DPoP proof's ath does not match the access token.")
 
 
+def binding_refusal(*, bound_jkt: str | None, proof_jkt: str | None) -> str | None:
+    """Why a token bound to ``bound_jkt`` (None: unbound) is refused with a proof of ``proof_jkt`` (None: no
+    proof, a bearer presentation), or None (RFC 9449 §7.1, §7.2).
+
+    A bound token presented as a bearer token is exactly what DPoP exists to refuse (a copied token). An
+    unbound token presented with the DPoP scheme is refused too: the client believes it holds a
+    sender-constrained token and should learn it does not.
+    """
+    if bound_jkt and proof_jkt is None:
+        return "The access token is bound to a DPoP key: present it with a DPoP proof."
+    if proof_jkt is not None and not bound_jkt:
+        return "The access token is not bound to a DPoP key: present it as a bearer token."
+    if proof_jkt is not None and proof_jkt != bound_jkt:
+        return "The DPoP proof is signed by another key than the token is bound to."
+    return None
+
+
 def jti_key(proof: VerifiedProof) -> str:
     """The key under which a cache remembers this proof's ``jti`` (per signing key, so clients cannot collide)."""
     return "dpop-jti:" + hashlib.sha256(f"{proof.jkt}\0{proof.claims['jti']}".encode()).hexdigest()

@@ -39,7 +39,14 @@ from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication
 
 from resource_verifier.challenges import bearer_challenge, dpop_challenge
-from resource_verifier.dpop import IAT_WINDOW_SECONDS, SIGNING_ALGORITHMS, InvalidProof, jti_key, verify_dpop_proof
+from resource_verifier.dpop import (
+    IAT_WINDOW_SECONDS,
+    SIGNING_ALGORITHMS,
+    InvalidProof,
+    binding_refusal,
+    jti_key,
+    verify_dpop_proof,
+)
 from resource_verifier.jwks import JwksCache, http_get
 from resource_verifier.verification import AccessToken, InsufficientScope, InvalidToken, verify_access_token
 
@@ -187,12 +194,9 @@ def _proof_jkt(request, token: str) -> str:
 
 def _check_binding(access_token: AccessToken, proof_jkt: str | None) -> None:
     """RFC 9449 §7.1-7.2: a bound token needs a proof of its key; a proof goes only with a bound token."""
-    if access_token.jkt is not None and proof_jkt is None:
-        raise InvalidToken("The access token is bound to a DPoP key: present it with a DPoP proof.")
-    if proof_jkt is not None and access_token.jkt is None:
-        raise InvalidToken("The access token is not bound to a DPoP key: present it as a bearer token.")
-    if proof_jkt is not None and proof_jkt != access_token.jkt:
-        raise InvalidToken("The DPoP proof is signed by another key than the token is bound to.")
+    refusal = binding_refusal(bound_jkt=access_token.jkt, proof_jkt=proof_jkt)
+    if refusal is not None:
+        raise InvalidToken(refusal)
 
 
 def _challenge(request, **params) -> str:

@@ -119,7 +119,9 @@ def bearer_request_verify(
     if looks_like_jwt(token):
         # The URI is built only for a token bound to resources; the issuer needs just the origin.
         origin = f"{http_request.scheme}://{http_request.get_host()}"
-        refusal = jwt_access_token_refusal(token, uri=lambda: _absolute_uri(http_request), origin=origin)
+        refusal = jwt_access_token_refusal(
+            token, uri=lambda: _absolute_uri(http_request), origin=origin, proof_jkt=proof_jkt
+        )
         if refusal is not None:
             return BearerCheck(False, oauth2_error=refusal)
     checksum = sha256_hex(token)

@@ -9,8 +9,10 @@ from django.urls import reverse
 from joserfc import jws
 from joserfc.jwk import OctKey
 
-from tests.dpop.proofs import dpop_headers, dpop_proof, new_key, url
-from tests.factories import AccessTokenFactory
+from clients.models import AccessTokenFormat
+from tests.dpop.proofs import dpop_headers, dpop_proof, new_key, token_post, url
+from tests.factories import AccessTokenFactory, MachineApplicationFactory
+from tokens.models import DPoPBinding
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,15 @@ def test_a_malformed_dpop_header_is_400_invalid_request(client, bound_token):
 
     assert response.status_code == 400
     assert response["WWW-Authenticate"].startswith('DPoP realm="api", error="invalid_request"')
+
+
+def test_a_bound_jwt_sent_as_bearer_is_refused_on_its_signed_cnf_even_without_its_stored_binding(client):
+    app = MachineApplicationFactory(access_token_format=AccessTokenFormat.JWT)
+    token = token_post(client, app, {"grant_type": "client_credentials"}, key=new_key()).json()["access_token"]
+    # Should the row go (an operator's mistake, a restore), the signed claim alone still binds the token.
+    DPoPBinding.objects.all().delete()
+
+    response = client.get(reverse("api:user-list"), HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 401
+    assert "DPoP" in response.json()["error_description"]
