@@ -1,27 +1,58 @@
-"""User admin, and the list of sign-in lockouts."""
+"""User admin (with the MFA requirement and passkeys), groups that must use MFA, sessions and sign-in lockouts."""
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mfa.models import GroupMfaRequirement, Passkey
+from accounts.mfa.passkeys import passkey_remove
 from accounts.models import SignInLockout, User, UserSession
 from accounts.services import user_deactivate
 from accounts.sessions import sessions_end, user_sessions_end
 from accounts.sign_in_lockout import lockout_retry_after
 
 
+class PasskeyFormSet(BaseInlineFormSet):
+    """Removing a passkey here goes through the service the account page uses, so it is audited the same way."""
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            passkey_remove(request=self.request, user=obj.user, passkey_id=obj.pk)
+
+
+class PasskeyInline(admin.TabularInline):
+    """A user's passkeys, to remove one the user lost (they add their own from the account page)."""
+
+    model = Passkey
+    formset = PasskeyFormSet
+    fields = ("name", "backed_up", "created", "last_used_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0  # no adding here: a passkey is made by the user's authenticator
+    verbose_name_plural = _("passkeys (tick Delete to remove one the user lost)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Django's user admin plus the OIDC email_verified flag."""
+    """Django's user admin plus the OIDC email_verified flag, the MFA requirement and the user's passkeys."""
 
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("OpenID Connect"), {"fields": ("email_verified",)}),
+        (_("Two-step sign-in"), {"fields": ("mfa_required",)}),
     )
-    list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
+    inlines = [PasskeyInline]
+    list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff", "mfa_required")
+    list_filter = (*DjangoUserAdmin.list_filter, "mfa_required")
     actions = ["deactivate_users", "end_sessions"]
 
     @admin.action(description=_("Deactivate selected users and revoke all their tokens"), permissions=["change"])
@@ -124,3 +155,11 @@ class SignInLockoutAdmin(admin.ModelAdmin):
                 % {"count": skipped},
                 messages.WARNING,
             )
+
+
+@admin.register(GroupMfaRequirement)
+class GroupMfaRequirementAdmin(admin.ModelAdmin):
+    """The groups whose members must sign in with a second factor (accounts.mfa.policy): add or remove a group."""
+
+    list_display = ("group",)
+    autocomplete_fields = ("group",)

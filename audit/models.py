@@ -61,6 +61,10 @@ class AuditEvent(models.Model):
         MFA_TOTP_REMOVED = "mfa.totp_removed", _("Authenticator app removed")
         MFA_RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated", _("Recovery codes generated")
         MFA_RECOVERY_CODE_USED = "mfa.recovery_code_used", _("Recovery code used")
+        MFA_PASSKEY_ADDED = "mfa.passkey_added", _("Passkey added")
+        MFA_PASSKEY_REMOVED = "mfa.passkey_removed", _("Passkey removed")
+        # A passkey's signature counter did not move forward: the authenticator may have been cloned (refused).
+        MFA_PASSKEY_COUNTER_REGRESSED = "mfa.passkey_counter_regressed", _("Passkey signature counter went backwards")
 
     created = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     event = models.CharField(_("event"), max_length=40, choices=Event.choices, db_index=True)

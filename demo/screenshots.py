@@ -33,7 +33,7 @@ def take_all(page: Page, *, provider_url: str, client_url: str, password: str) -
     page.get_by_label("Username").fill("alice")
     shoot(page, "provider-sign-in")
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     # Forget a remembered consent for the web client (e.g. from `make demo`), so the consent page shows.
     forget = page.get_by_role("button", name="Revoke Demo web client")
     if forget.count():

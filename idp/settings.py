@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "MFA_MAX_FAILURES_PER_USER": 5,
     "MFA_MAX_FAILURES_PER_IP": 30,
     "MFA_FAILURE_WINDOW_SECONDS": 900,
+    # accounts.mfa.passkeys: the WebAuthn relying party id (empty: the issuer's host name).
+    "WEBAUTHN_RP_ID": "",
     # accounts.mail_limits: reset and verification mails per recipient address / IP within the window.
     "ACCOUNT_MAIL_MAX_PER_ADDRESS": 3,
     "ACCOUNT_MAIL_MAX_PER_IP": 20,

@@ -9,6 +9,7 @@ from oauth2_provider.models import get_access_token_model, set_token_value
 from accounts.models import User
 from api.models import Note
 from clients.models import Application, GrantType
+from tests.passkeys import SoftAuthenticator, b64url
 from tokens.models import DPoPBinding
 
 USER_PASSWORD = "correct-horse-battery-staple"
@@ -136,3 +137,20 @@ class TotpDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = "Authenticator app"
     confirmed = True
+
+
+class PasskeyFactory(factory.django.DjangoModelFactory):
+    """A passkey of ``user`` held by ``authenticator`` (a tests.passkeys.SoftAuthenticator; a new one by default)."""
+
+    class Meta:
+        model = "accounts.Passkey"
+        exclude = ("authenticator",)
+
+    user = factory.SubFactory(UserFactory)
+    authenticator = factory.LazyFunction(SoftAuthenticator)
+    name = "Laptop"
+    credential_id = factory.LazyAttribute(lambda o: o.authenticator.credential_id_b64)
+    user_handle = factory.LazyAttribute(lambda o: b64url(o.authenticator.user_handle))
+    public_key = factory.LazyAttribute(lambda o: o.authenticator.cose_public_key)
+    sign_count = factory.LazyAttribute(lambda o: o.authenticator.sign_count)
+    transports = factory.LazyFunction(lambda: ["internal"])

@@ -41,6 +41,9 @@ class Passkey(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # base64url of the credential id (at most 1023 bytes, WebAuthn Level 3 §5.1): what the browser sends back.
     credential_id = models.CharField(_("credential id"), max_length=1400, unique=True)
+    # base64url of the WebAuthn user handle the credential was made for (random, one per user, never the pk
+    # or the username: authenticators may show or sync it). A discoverable credential returns it at sign-in.
+    user_handle = models.CharField(_("user handle"), max_length=100, blank=True)
     public_key = models.BinaryField(_("public key (COSE)"))
     sign_count = models.PositiveBigIntegerField(_("signature counter"), default=0)
     transports = models.JSONField(_("transports"), default=list, blank=True)

@@ -18,6 +18,7 @@ from provider.authentication import (
     restore_pending_reauthentications,
     session_amr,
     session_authenticated,
+    signed_in_within,
 )
 
 PENDING_SESSION_KEY = "mfa_pending_sign_in"
@@ -70,3 +71,8 @@ def passwordless_signed_in(request: HttpRequest, *, user, methods: list[str]) ->
     login(request, user, backend="accounts.sign_in.ThrottledModelBackend")
     restore_pending_reauthentications(request, waiting)
     session_authenticated(request, amr=methods)
+
+
+def recent_second_factor(request: HttpRequest, *, within: int) -> bool:
+    """Whether the session's user gave two factors at most ``within`` seconds ago (a sign-in or a step-up)."""
+    return AMR_MFA in session_amr(request) and signed_in_within(request, within)

@@ -1,9 +1,11 @@
 """How many wrong second-factor codes a user and an address may send: provider.throttling's shared counters.
 
-After MFA_MAX_FAILURES_PER_USER wrong codes (TOTP or recovery) for one user, or MFA_MAX_FAILURES_PER_IP
-from one address, within MFA_FAILURE_WINDOW_SECONDS, every code is refused until the window ends, right
-or wrong (so guessing on gains nothing). A right code clears the user's count, never the address's
-(as sign-in lockouts do). django-otp's TOTP device adds its own exponential back-off on top.
+After MFA_MAX_FAILURES_PER_USER wrong codes (TOTP or recovery) or refused passkeys for one user, or
+MFA_MAX_FAILURES_PER_IP from one address, within MFA_FAILURE_WINDOW_SECONDS, every code is refused until
+the window ends, right or wrong (so guessing on gains nothing). A passwordless passkey sign-in names no
+account until it is accepted, so its refusals count against the address only. A right code clears the
+user's count, never the address's (as sign-in lockouts do). django-otp's TOTP device adds its own
+exponential back-off on top.
 """
 
 import math
@@ -31,16 +33,19 @@ def mfa_limits() -> tuple[Limit, Limit]:
 
 def _checks(request: HttpRequest, user) -> tuple[tuple[Limit, str | None], ...]:
     per_user, per_ip = mfa_limits()
+    if user is None:
+        # A passkey sign-in that names no known account yet: only the address can be counted.
+        return ((per_ip, client_address(request)),)
     return (per_user, str(user.pk)), (per_ip, client_address(request))
 
 
 def mfa_retry_after(*, request: HttpRequest, user) -> int:
-    """Seconds until ``user`` may send a code from this request's address again (0: now)."""
+    """Seconds until ``user`` (None: anyone) may send a code from this request's address again (0: now)."""
     return longest_retry_after(*_checks(request, user))
 
 
 def mfa_code_failed(*, request: HttpRequest, user) -> None:
-    """Count a wrong code against the user and the address; audit a pause when one starts."""
+    """Count a wrong code or refused passkey against the user (if known) and the address; audit a pause."""
     for limit, subject in _checks(request, user):
         if register_failure(limit, subject):
             record_event(

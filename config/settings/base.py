@@ -290,6 +290,10 @@ IDP = {
     "MFA_MAX_FAILURES_PER_USER": env.int("MFA_MAX_FAILURES_PER_USER", default=5),
     "MFA_MAX_FAILURES_PER_IP": env.int("MFA_MAX_FAILURES_PER_IP", default=30),
     "MFA_FAILURE_WINDOW_SECONDS": env.int("MFA_FAILURE_WINDOW_SECONDS", default=900),
+    # accounts.mfa.passkeys: the WebAuthn relying party id passkeys are bound to, a host name. Empty: the issuer's
+    # host (idp.example.com). A parent domain (example.com) lets sibling sites share the passkeys; it must be
+    # a registrable suffix of the issuer's host or browsers refuse it. Changing it later orphans every passkey.
+    "WEBAUTHN_RP_ID": env("WEBAUTHN_RP_ID", default=""),
     "ACCOUNT_MAIL_MAX_PER_ADDRESS": env.int("ACCOUNT_MAIL_MAX_PER_ADDRESS", default=3),
     "ACCOUNT_MAIL_MAX_PER_IP": env.int("ACCOUNT_MAIL_MAX_PER_IP", default=20),
     "ACCOUNT_MAIL_WINDOW_SECONDS": env.int("ACCOUNT_MAIL_WINDOW_SECONDS", default=900),

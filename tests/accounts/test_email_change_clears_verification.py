@@ -6,9 +6,9 @@ a bulk address change sees they must clear the flag themselves.
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from accounts.models import User
+from tests.admin_forms import user_change_form
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,18 +67,9 @@ def test_changing_the_address_in_the_admin_clears_the_flag(user):
     admin = Client()
     admin.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     # The change form as an admin sends it with only the address edited: "email verified" stays ticked.
-    form = {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": "alice@elsewhere.test",
-        "is_active": "on",
-        "email_verified": "on",
-        "date_joined_0": f"{user.date_joined:%Y-%m-%d}",
-        "date_joined_1": f"{user.date_joined:%H:%M:%S}",
-    }
+    url, form = user_change_form(admin, user, email="alice@elsewhere.test", email_verified="on")
 
-    response = admin.post(reverse("admin:accounts_user_change", args=[user.pk]), form)
+    response = admin.post(url, form)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert stored(user).email == "alice@elsewhere.test"

@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa.recovery_codes import recovery_codes_generate
 from audit.models import AuditEvent
-from tests.factories import TotpDeviceFactory
+from tests.factories import USER_PASSWORD, TotpDeviceFactory
 from tests.mfa import next_step_code, second_factor, sign_in_with_password, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_a_wrong_first_code_records_no_new_app(browser, user):
 def test_removing_the_app_is_recorded(browser, user):
     TotpDeviceFactory(user=user)
 
-    browser.post(reverse("mfa-totp-remove"))
+    browser.post(reverse("mfa-totp-remove"), {"password": USER_PASSWORD})
 
     assert AuditEvent.objects.filter(event=Event.MFA_TOTP_REMOVED, user=user).count() == 1
 
@@ -66,7 +66,7 @@ def test_removing_the_app_is_recorded(browser, user):
 def test_removing_when_no_app_is_set_up_records_nothing(browser, user):
     browser.get(reverse("mfa-totp-setup"))  # a half-done enrolment is not an app
 
-    browser.post(reverse("mfa-totp-remove"))
+    browser.post(reverse("mfa-totp-remove"), {"password": USER_PASSWORD})
 
     assert not AuditEvent.objects.filter(event=Event.MFA_TOTP_REMOVED).exists()
 

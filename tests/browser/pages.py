@@ -20,7 +20,7 @@ def sign_in(page: Page, username: str, password: str = USER_PASSWORD) -> None:
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def consent_scopes(page: Page) -> list[str]:

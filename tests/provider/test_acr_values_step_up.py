@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from provider.acr import ACR_MFA, ACR_PAPE_MFA
-from tests.factories import TotpDeviceFactory
+from tests.factories import PasskeyFactory, TotpDeviceFactory
 from tests.flows import authorize_params, pkce_pair, redirect_query
 from tests.mfa import second_factor, totp_code
+from tests.passkeys import SoftAuthenticator, second_factor_with_passkey
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,19 @@ def test_a_password_session_asked_for_mfa_is_sent_to_the_code_page_and_back(brow
     assert response["Location"].startswith(reverse("mfa-verify"))
     next_url = response.wsgi_request.get_full_path()
     back = second_factor(browser, totp_code(device), next_url=next_url)
+    assert back["Location"] == next_url
+    assert browser.get(next_url).status_code == 200  # the consent page, now
+
+
+def test_a_password_session_asked_for_mfa_can_step_up_with_a_passkey(browser, user, web_app):
+    authenticator = SoftAuthenticator()
+    PasskeyFactory(user=user, authenticator=authenticator)
+
+    response = authorize(browser, web_app, acr_values=ACR_MFA)
+
+    assert response["Location"].startswith(reverse("mfa-verify"))
+    next_url = response.wsgi_request.get_full_path()
+    back = second_factor_with_passkey(browser, authenticator, next_url=next_url)
     assert back["Location"] == next_url
     assert browser.get(next_url).status_code == 200  # the consent page, now
 

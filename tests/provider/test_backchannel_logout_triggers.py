@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services import user_deactivate
 from provider.models import BackchannelLogout
+from tests.admin_forms import user_change_form
 from tests.flows import tokens_for
 from tests.provider.test_auth_time import claims_of
 from tests.provider.test_rp_initiated_logout import confirm, logout_params
@@ -47,17 +48,7 @@ def test_deactivation(user, id_token):
 
 
 def test_unticking_active_in_the_admin_user_form(admin_client, user, id_token):
-    url = reverse("admin:accounts_user_change", args=[user.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name != "is_active"}
-    data.update(
-        groups=[],
-        user_permissions=[],
-        last_login_0="",
-        last_login_1="",
-        date_joined_0="2026-01-01",
-        date_joined_1="00:00:00",
-    )
+    url, data = user_change_form(admin_client, user, is_active=None)
 
     response = admin_client.post(url, data)
 

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from provider.acr import ACR_MFA, ACR_PASSWORD
 from provider.authentication import AUTH_TIME_SESSION_KEY
-from tests.factories import TotpDeviceFactory
+from tests.factories import PasskeyFactory, TotpDeviceFactory
 from tests.flows import tokens_for
 from tests.mfa import second_factor, sign_in_with_password, totp_code
+from tests.passkeys import SoftAuthenticator, second_factor_with_passkey, sign_in_with_passkey
 from tests.provider.test_auth_time import claims_of
 from tests.tokens.probes import refresh
 
@@ -35,6 +36,32 @@ def test_a_sign_in_with_a_code_gives_amr_pwd_otp_mfa_and_the_mfa_acr(client, use
     claims = claims_of(tokens_for(browser, client, web_app)["id_token"])
 
     assert claims["amr"] == ["mfa", "otp", "pwd"]
+    assert claims["acr"] == ACR_MFA
+    assert claims["auth_time"] == int(browser.session[AUTH_TIME_SESSION_KEY])
+
+
+def test_a_password_and_a_user_verifying_passkey_give_amr_hwk_mfa_pwd_user_and_the_mfa_acr(client, user, web_app):
+    authenticator = SoftAuthenticator()
+    PasskeyFactory(user=user, authenticator=authenticator)
+    browser = Client()
+    sign_in_with_password(browser, "alice")
+    second_factor_with_passkey(browser, authenticator)
+
+    claims = claims_of(tokens_for(browser, client, web_app)["id_token"])
+
+    assert claims["amr"] == ["hwk", "mfa", "pwd", "user"]
+    assert claims["acr"] == ACR_MFA
+
+
+def test_a_passkey_alone_gives_amr_hwk_mfa_user_and_the_mfa_acr(client, user, web_app):
+    authenticator = SoftAuthenticator()
+    PasskeyFactory(user=user, authenticator=authenticator)
+    browser = Client()
+    sign_in_with_passkey(browser, authenticator)
+
+    claims = claims_of(tokens_for(browser, client, web_app)["id_token"])
+
+    assert claims["amr"] == ["hwk", "mfa", "user"]
     assert claims["acr"] == ACR_MFA
     assert claims["auth_time"] == int(browser.session[AUTH_TIME_SESSION_KEY])
 
