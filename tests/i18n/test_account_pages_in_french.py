@@ -39,7 +39,7 @@ def test_after_enrolment_the_page_counts_the_recovery_codes_left_in_french(brows
 
     page = browser.get(reverse("mfa-settings"), headers=FRENCH).content.decode()
 
-    assert "Votre application d'authentification est configurée." in first.content.decode()
+    assert "Votre application d&#x27;authentification est configurée." in first.content.decode()  # the view's
     assert "Il vous reste 10 codes de récupération inutilisés." in page
     assert '<span class="status verified">configurée</span>' in page
 
