@@ -19,8 +19,9 @@ consent form is posted, on the values the signed form carries.
   (OIDC Prompt Create 1.0 §4.1, the one text on unsupported values).
 * ``max_age`` (OIDC Core §3.1.2.1): a non-negative integer number of seconds, else ``invalid_request``.
 * ``request`` and ``registration`` (OIDC Core §6.1, §7.2.1): not supported, refused with the error codes
-  those sections define, ``request_not_supported`` and ``registration_not_supported``. ``dpop_jkt``
-  (RFC 9449 §10, binding the code to a DPoP key) is not supported either: ``invalid_request``. (``request_uri``
+  those sections define, ``request_not_supported`` and ``registration_not_supported``.
+* ``dpop_jkt`` (RFC 9449 §10): a key thumbprint (43 base64url characters), else ``invalid_request``; the code
+  is bound to it (provider.validator), and the token request must prove that key. (``request_uri``
   names a pushed request, provider.pushed_authorization, and never reaches this point.)
 * ``response_mode`` (OAuth 2.0 Multiple Response Type Encoding Practices §2.1): only ``query``, the
   code's default; any other value is ``invalid_request`` on a page (HTTP 400), since the client asked to
@@ -59,6 +60,8 @@ from provider.id_token_hint import id_token_hint_subject
 
 # RFC 7636 §4.2: BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), 32 bytes without padding.
 S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+# RFC 9449 §10 dpop_jkt: an RFC 7638 thumbprint, base64url of a SHA-256 digest (the only hash used here).
+DPOP_JKT = re.compile(r"[A-Za-z0-9_-]{43}")
 S256_DIGEST_SIZE = 32
 # OIDC Core §3.1.2.1 (plus Prompt Create 1.0's "create"): the values a client may send.
 HONOURED_PROMPTS = ("none", "login", "consent")
@@ -168,11 +171,11 @@ def _check_unsupported(request: Request) -> None:
         raise RequestNotSupported(request=request)
     if "registration" in sent:
         raise RegistrationNotSupported(request=request)
-    if "dpop_jkt" in sent:
-        # RFC 9449 §10 binds the code to a DPoP key named here. Not offered: refused rather than ignored, so
-        # a client counting on the binding learns it has none. Tokens are bound at the token endpoint (§5).
+    if "dpop_jkt" in sent and not DPOP_JKT.fullmatch(sent["dpop_jkt"]):
+        # RFC 9449 §10: the RFC 7638 SHA-256 thumbprint of the key the code is to be bound to; anything else
+        # could never match a proof, so the request is refused now rather than the exchange later.
         raise InvalidRequestError(
-            description=_("dpop_jkt is not supported; send the DPoP proof with the token request."), request=request
+            description=_("dpop_jkt must be the 43-character base64url SHA-256 thumbprint of a key."), request=request
         )
 
 

@@ -1,17 +1,18 @@
-"""DPoP at the token endpoint (RFC 9449 §5): the proof checked, the tokens bound to its key, the client's rule kept.
+"""DPoP at the token endpoint (RFC 9449 §5, §10): the proof checked, the tokens bound to its key, the rules kept.
 
 The proof itself is checked by provider.dpop; this module is where the token endpoint uses it:
 
-* ``token_request_proof``: provider.views.token.TokenView checks a ``DPoP`` header before oauthlib sees the
-  request (``htm`` POST, ``htu`` the token endpoint), so a bad proof is ``400 invalid_dpop_proof`` and
-  consumes no code or refresh token; a missing or stale nonce, when the server demands them, is
-  ``400 use_dpop_nonce`` with a ``DPoP-Nonce`` header (§8). A good proof's thumbprint goes into the request
-  state (provider.state), where every later hook reads it.
+* ``endpoint_request_proof``: provider.views.token.TokenView (and the PAR endpoint, where a proof binds the
+  code to its key, §10.1) checks a ``DPoP`` header before oauthlib sees the request (``htm`` POST, ``htu``
+  the endpoint's URL), so a bad proof is ``400 invalid_dpop_proof`` and consumes no code or refresh token;
+  a missing or stale nonce, when the server demands them, is ``400 use_dpop_nonce`` with a ``DPoP-Nonce``
+  header (§8). A good proof's thumbprint goes into the request state (provider.state), where every later
+  hook reads it.
 * ``dpop_required_check``: provider.server registers it as a ``post_token`` validator of every grant, so it
   runs once the client is authenticated: a client an admin set to ``dpop_bound_access_tokens`` (§5.2) is
   refused without a proof.
-* ``refresh_proof_refusal``: the validator asks it about a refresh token whose chain is bound (§5, public
-  clients only).
+* ``bound_grant_refusal``: the validator asks it about a refresh token whose chain is bound (§5, public
+  clients only) and about a code bound by ``dpop_jkt`` (§10).
 
 The binding itself is written by the validator (provider.validator: ``token_type`` DPoP, a
 tokens.models.DPoPBinding row per access token, ``TokenFamily.dpop_jkt``) and, for JWT access tokens,
@@ -39,8 +40,8 @@ class InvalidDPoPProofError(OAuth2Error):
     status_code = 400
 
 
-def token_request_proof(request: HttpRequest) -> Proof | None:
-    """The verified proof of a token request, None when it carries no ``DPoP`` header; ProofRefused says why not."""
+def endpoint_request_proof(request: HttpRequest) -> Proof | None:
+    """The verified proof of a token or PAR request, None without a ``DPoP`` header; ProofRefused says why not."""
     proof = request.headers.get("DPoP")
     if proof is None:
         return None
@@ -82,17 +83,18 @@ def dpop_required_check(request: Request) -> dict:
     return {}
 
 
-def refresh_proof_refusal(*, bound_jkt: str | None, proof_jkt: str | None) -> str | None:
-    """Why a refresh of a chain bound to ``bound_jkt`` is refused with this request's proof key, or None.
+def bound_grant_refusal(*, what: str, bound_jkt: str | None, proof_jkt: str | None) -> str | None:
+    """Why a grant (``what``: "refresh token", "authorization code") bound to ``bound_jkt`` is refused with this
+    request's proof key, or None.
 
-    RFC 9449 §5.0 and §5.8: a public client's refresh token is bound to the key of the request that got it,
-    and the client must prove possession of that key to use it; no proof, or a proof of another key, is
-    invalid_grant, exactly like a refresh token that is not the client's.
+    RFC 9449 §5 (public clients' refresh tokens) and §10 (a code bound by ``dpop_jkt``): the grant is usable
+    only by a request proving possession of that key. The RFC names no error code; no proof, or a proof of
+    another key, is invalid_grant, exactly like a grant that is not the client's (RFC 6749 §5.2).
     """
     if not bound_jkt:
         return None
     if proof_jkt is None:
-        return "The refresh token is bound to a DPoP key: send a DPoP proof of that key."
+        return f"The {what} is bound to a DPoP key: send a DPoP proof of that key."
     if proof_jkt != bound_jkt:
-        return "The refresh token is bound to another DPoP key."
+        return f"The {what} is bound to another DPoP key."
     return None

@@ -49,7 +49,7 @@ from provider.client_assertions import (
     presents_assertion,
 )
 from provider.client_credentials import presented_by_oauthlib_request
-from provider.dpop_binding import DPOP_TOKEN_TYPE, refresh_proof_refusal
+from provider.dpop_binding import DPOP_TOKEN_TYPE, bound_grant_refusal
 from provider.id_token_keys import retired_signing_key, unverified_kid
 from provider.jwt_access_tokens import absolute_request_uri, jwt_access_token_refusal, looks_like_jwt
 from provider.request_guard import client_id_is_malformed
@@ -62,6 +62,7 @@ from tokens.auth_time import (
     grant_amr,
     grant_auth_time,
     grant_authentication_record,
+    grant_dpop_jkt,
     grant_redirect_uri_named,
     grant_sid,
 )
@@ -264,6 +265,13 @@ class OAuth2Validator(DOTOAuth2Validator):
             request.nonce = grant.nonce
         if grant.claims:
             request.claims = json.loads(grant.claims)
+        # RFC 9449 §10: a code the authorization request bound to a DPoP key is redeemed only with its proof.
+        # The code stays redeemable (nothing is claimed yet), as after a wrong code_verifier.
+        refusal = bound_grant_refusal(
+            what="authorization code", bound_jkt=grant_dpop_jkt(grant=grant), proof_jkt=request_state(request).dpop_jkt
+        )
+        if refusal is not None:
+            raise InvalidGrantError(description=refusal, request=request)
         # A code issued moments before its user was deactivated buys nothing.
         return request.user.is_active
 
@@ -305,6 +313,9 @@ class OAuth2Validator(DOTOAuth2Validator):
             sid=getattr(request, "sid", None),
             amr=getattr(request, "amr", None),
             redirect_uri_named=getattr(request, "redirect_uri_named", True),
+            # RFC 9449 §10: the request's dpop_jkt (checked by provider.authorization_request; a pushed request
+            # carries the key of its PAR proof there too). oauthlib answers every query parameter by name.
+            dpop_jkt=getattr(request, "dpop_jkt", None) or "",
         )
         return grant
 
@@ -363,7 +374,9 @@ class OAuth2Validator(DOTOAuth2Validator):
         if not rt.user.is_active:
             return False
         # RFC 9449 §5: a public client's chain started with a DPoP proof is usable only with that key.
-        refusal = refresh_proof_refusal(bound_jkt=rt.family_dpop_jkt, proof_jkt=request_state(request).dpop_jkt)
+        refusal = bound_grant_refusal(
+            what="refresh token", bound_jkt=rt.family_dpop_jkt, proof_jkt=request_state(request).dpop_jkt
+        )
         if refusal is not None:
             raise InvalidGrantError(description=refusal, request=request)
         # ASVS 10.4.8: refresh tokens have an absolute expiry, even though DOT's idle limit slides.

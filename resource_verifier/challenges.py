@@ -1,4 +1,4 @@
-"""RFC 6750 §3 ``WWW-Authenticate`` values for refusals of a bearer token."""
+"""``WWW-Authenticate`` values for refusals of a bearer token (RFC 6750 §3) or a DPoP-bound one (RFC 9449 §7.1)."""
 
 from collections.abc import Iterable
 
@@ -23,3 +23,12 @@ def bearer_challenge(
     if scope:
         parts.append(f'scope="{_quoted(scope)}"')
     return "Bearer " + ", ".join(parts) if parts else "Bearer"
+
+
+def dpop_challenge(
+    *, realm: str = "", error: str = "", error_description: str = "", scopes: Iterable[str] = (), algs: Iterable[str]
+) -> str:
+    """``DPoP realm="api", error="invalid_dpop_proof", ..., algs="ES256 ..."``: the proof algorithms accepted."""
+    bearer = bearer_challenge(realm=realm, error=error, error_description=error_description, scopes=scopes)
+    parts = [bearer.removeprefix("Bearer").strip(), f'algs="{" ".join(algs)}"']
+    return "DPoP " + ", ".join(part for part in parts if part)

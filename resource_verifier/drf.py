@@ -9,6 +9,7 @@ Settings (the resource server's own Django settings)::
         "REALM": "api",
         "JWKS_MAX_AGE_SECONDS": 300,
         "JWKS_MIN_REFETCH_SECONDS": 30,
+        "DPOP_CACHE_ALIAS": "default",
     }
 
     REST_FRAMEWORK = {
@@ -16,6 +17,11 @@ Settings (the resource server's own Django settings)::
         "DEFAULT_PERMISSION_CLASSES": ["resource_verifier.drf.HasRequiredScopes"],
         "EXCEPTION_HANDLER": "resource_verifier.drf.exception_handler",
     }
+
+A DPoP-bound token (its ``cnf.jkt``, RFC 9449 §6.1) is accepted only as ``Authorization: DPoP <token>`` with a
+``DPoP`` proof of that key for this request (§7.1): each proof's ``jti`` is remembered in the Django cache
+``DPOP_CACHE_ALIAS`` (it must be shared by the service's processes), so a replay is refused. A bound token sent
+as ``Bearer``, or an unbound one sent as ``DPoP``, is ``invalid_token``. Server nonces (§9) are not offered.
 
 A view lists the scopes it needs in ``required_scopes``. ``request.user`` is a :class:`TokenUser` (the
 token's ``sub``, no database row), ``request.auth`` the verified :class:`~resource_verifier.AccessToken`.
@@ -26,12 +32,14 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication
 
-from resource_verifier.challenges import bearer_challenge
+from resource_verifier.challenges import bearer_challenge, dpop_challenge
+from resource_verifier.dpop import IAT_WINDOW_SECONDS, SIGNING_ALGORITHMS, InvalidProof, jti_key, verify_dpop_proof
 from resource_verifier.jwks import JwksCache, http_get
 from resource_verifier.verification import AccessToken, InsufficientScope, InvalidToken, verify_access_token
 
@@ -43,6 +51,7 @@ DEFAULTS = {
     "JWKS_MAX_AGE_SECONDS": 300.0,
     "JWKS_MIN_REFETCH_SECONDS": 30.0,
     "LEEWAY_SECONDS": 30,
+    "DPOP_CACHE_ALIAS": "default",
 }
 
 
@@ -133,27 +142,65 @@ class TokenUser:
 
 
 class JWTAccessTokenAuthentication(BaseAuthentication):
-    """``Authorization: Bearer <JWT access token>``, verified offline; refusals carry RFC 6750 challenges."""
+    """``Authorization: Bearer <JWT access token>`` (or ``DPoP`` with a proof), verified offline; refusals carry
+    RFC 6750 (or RFC 9449 §7.1) challenges."""
 
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _sep, credentials = header.partition(" ")
-        if scheme.lower() != "bearer":
+        scheme = scheme.lower()
+        if scheme not in ("bearer", "dpop"):
             return None
+        request._resource_verifier_scheme = scheme
         words = credentials.split()
         if len(words) != 1:
-            request._resource_verifier_error = ("invalid_request", "Send 'Authorization: Bearer <token>'.")
-            raise exceptions.AuthenticationFailed("Send 'Authorization: Bearer <token>'.")
+            description = f"Send 'Authorization: {'DPoP' if scheme == 'dpop' else 'Bearer'} <token>'."
+            request._resource_verifier_error = ("invalid_request", description)
+            raise exceptions.AuthenticationFailed(description)
         try:
             access_token = verifier().verify(words[0])
-        except InvalidToken as error:
+            proof_jkt = _proof_jkt(request, words[0]) if scheme == "dpop" else None
+            _check_binding(access_token, proof_jkt)
+        except (InvalidToken, InvalidProof) as error:
             request._resource_verifier_error = (error.error, error.description)
             raise exceptions.AuthenticationFailed(error.description) from error
         return TokenUser(access_token), access_token
 
     def authenticate_header(self, request) -> str:
         error, description = getattr(request, "_resource_verifier_error", ("", ""))
-        return bearer_challenge(realm=verifier().config["REALM"], error=error, error_description=description)
+        return _challenge(request, error=error, error_description=description)
+
+
+def _proof_jkt(request, token: str) -> str:
+    """The key thumbprint of the request's DPoP proof for ``token`` (RFC 9449 §7.1), used once; else InvalidProof."""
+    proof = verify_dpop_proof(
+        request.META.get("HTTP_DPOP", ""),
+        method=request.method,
+        uri=request.build_absolute_uri(request.path),
+        access_token=token,
+    )
+    # RFC 9449 §11.1: each proof once. The entry outlives the iat window, after which the proof is stale anyway.
+    if not caches[verifier().config["DPOP_CACHE_ALIAS"]].add(jti_key(proof), 1, timeout=2 * IAT_WINDOW_SECONDS + 5):
+        raise InvalidProof("The DPoP proof was used before.")
+    return proof.jkt
+
+
+def _check_binding(access_token: AccessToken, proof_jkt: str | None) -> None:
+    """RFC 9449 §7.1-7.2: a bound token needs a proof of its key; a proof goes only with a bound token."""
+    if access_token.jkt is not None and proof_jkt is None:
+        raise InvalidToken("The access token is bound to a DPoP key: present it with a DPoP proof.")
+    if proof_jkt is not None and access_token.jkt is None:
+        raise InvalidToken("The access token is not bound to a DPoP key: present it as a bearer token.")
+    if proof_jkt is not None and proof_jkt != access_token.jkt:
+        raise InvalidToken("The DPoP proof is signed by another key than the token is bound to.")
+
+
+def _challenge(request, **params) -> str:
+    """The challenge in the scheme the request used: ``DPoP`` with ``algs``, else ``Bearer``."""
+    realm = verifier().config["REALM"]
+    if getattr(request, "_resource_verifier_scheme", "") == "dpop":
+        return dpop_challenge(realm=realm, algs=SIGNING_ALGORITHMS, **params)
+    return bearer_challenge(realm=realm, **params)
 
 
 class InsufficientScopeError(exceptions.PermissionDenied):
@@ -185,8 +232,8 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, InsufficientScopeError):
-        response["WWW-Authenticate"] = bearer_challenge(
-            realm=verifier().config["REALM"],
+        response["WWW-Authenticate"] = _challenge(
+            context.get("request"),
             error="insufficient_scope",
             error_description=str(exc.detail),
             scopes=exc.scopes,

@@ -82,6 +82,13 @@ class AccessToken:
     def expires_at(self) -> float:
         return float(self.claims["exp"])
 
+    @property
+    def jkt(self) -> str | None:
+        """RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to (``cnf.jkt``); None when unbound."""
+        cnf = self.claims.get("cnf")
+        jkt = cnf.get("jkt") if isinstance(cnf, dict) else None
+        return jkt if isinstance(jkt, str) and jkt else None
+
     def has_scopes(self, scopes: Iterable[str]) -> bool:
         return self.scopes.issuperset(scopes)
 

@@ -19,14 +19,22 @@ def grant_authentication_record(
     sid: str | None,
     amr: list[str] | None = None,
     redirect_uri_named: bool = True,
+    dpop_jkt: str = "",
 ) -> None:
     """Remember when, how and in which session the user behind ``grant`` signed in (nothing when not known).
 
-    And whether the authorization request named its redirect_uri, which the exchange must then repeat.
+    And whether the authorization request named its redirect_uri, which the exchange must then repeat, and
+    the DPoP key it bound the code to (RFC 9449 §10), which is recorded even when the sign-in moment is not:
+    a binding must never be dropped.
     """
-    if auth_time is not None:
+    if auth_time is not None or dpop_jkt:
         GrantAuthentication.objects.create(
-            grant=grant, auth_time=auth_time, sid=sid or "", amr=list(amr or []), redirect_uri_named=redirect_uri_named
+            grant=grant,
+            auth_time=auth_time,
+            sid=sid or "",
+            amr=list(amr or []),
+            redirect_uri_named=redirect_uri_named,
+            dpop_jkt=dpop_jkt,
         )
 
 
@@ -52,6 +60,14 @@ def grant_amr(*, grant: AbstractGrant) -> list[str]:
         return list(grant.authentication.amr or [])
     except GrantAuthentication.DoesNotExist:
         return []
+
+
+def grant_dpop_jkt(*, grant: AbstractGrant) -> str:
+    """The DPoP key thumbprint the authorization request bound ``grant`` to (RFC 9449 §10); "" when not bound."""
+    try:
+        return grant.authentication.dpop_jkt
+    except GrantAuthentication.DoesNotExist:
+        return ""
 
 
 def grant_redirect_uri_named(*, grant: AbstractGrant) -> bool:

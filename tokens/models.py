@@ -84,10 +84,14 @@ class GrantAuthentication(models.Model):
         related_name="authentication",
         verbose_name=_("authorization code"),
     )
-    auth_time = models.DateTimeField(_("user signed in at"))
+    # Null only for a code whose sign-in moment is unknown but which is bound to a DPoP key (below).
+    auth_time = models.DateTimeField(_("user signed in at"), null=True, blank=True)
     # How the user signed in (RFC 8176 ``amr`` values, provider.acr): the ID token's amr and acr.
     amr = models.JSONField(_("authentication methods"), default=list, blank=True)
     sid = models.CharField(_("session id (sid)"), max_length=64, blank=True)
+    # RFC 9449 §10: the DPoP key thumbprint the authorization request bound the code to (dpop_jkt, or the key
+    # of a proof sent to the PAR endpoint); the token request must prove that key. Empty: not bound.
+    dpop_jkt = models.CharField(_("DPoP key thumbprint (jkt)"), max_length=64, blank=True)
     # Whether the authorization request named its redirect_uri: the token request must then repeat it
     # (RFC 6749 §4.1.3); one that left it out got the single registered URI (§3.1.2.3).
     redirect_uri_named = models.BooleanField(_("redirect URI named in the request"), default=True)

@@ -102,6 +102,8 @@ class ConsentView(AuthorizationView):
     _arrived_as: str = ""
     # Whether the request being answered named its redirect_uri (it may leave it out: RFC 6749 §3.1.2.3).
     _redirect_uri_named: bool = True
+    # The DPoP key the consent form's signed request binds the code to (RFC 9449 §10); None: not from a form.
+    _dpop_jkt: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if "request_uri" not in request.GET:
@@ -298,7 +300,10 @@ class ConsentView(AuthorizationView):
         form.cleaned_data["scope"] = " ".join(approved)
         # RFC 6749 §4.1.3: the token request must repeat redirect_uri only if this request named it (the
         # page's signed query; a pushed request's parameters are that query too).
-        self._redirect_uri_named = "redirect_uri" in parse_qs(form.signed.get("query", ""))
+        signed_query = parse_qs(form.signed.get("query", ""))
+        self._redirect_uri_named = "redirect_uri" in signed_query
+        # RFC 9449 §10: the code is bound to the key the request named, as signed with the page.
+        self._dpop_jkt = signed_query.get("dpop_jkt", [""])[0]
         response = super().form_valid(form)
         remembered = getattr(self, "approved_silently", False)
         record_consent_decision(request=self.request, form=form, issued=bool(self.success_url), remembered=remembered)
@@ -320,6 +325,10 @@ class ConsentView(AuthorizationView):
             raise OAuthToolkitError(error, redirect_uri=credentials["redirect_uri"])
         # Stored with the code (tokens.auth_time) for the validator's confirm_redirect_uri at the exchange.
         credentials = {**credentials, "redirect_uri_named": self._redirect_uri_named}
+        if self._dpop_jkt is not None:
+            # From the signed form. Otherwise (a trusted client, no page) oauthlib reads dpop_jkt from the
+            # request's query, which is the (pushed) authorization request itself.
+            credentials["dpop_jkt"] = self._dpop_jkt
         return super().create_authorization_response(request, scopes, credentials, allow)
 
     def redirect(self, redirect_to, application):

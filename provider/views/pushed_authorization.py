@@ -14,6 +14,8 @@ from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749.errors import FatalClientError, OAuth2Error
 from oauthlib.openid.connect.core.exceptions import ConsentRequired, InteractionRequired, LoginRequired
 
+from provider.dpop import ProofRefused
+from provider.dpop_binding import endpoint_request_proof, proof_refused_response, with_fresh_nonce
 from provider.pushed_authorization import pushed_request_store, pushed_request_validation
 from provider.responses import protocol_error, protocol_json
 from provider.views.token import CLIENT_CHALLENGE
@@ -49,11 +51,10 @@ class PushedAuthorizationView(View):
             return protocol_error("invalid_client", _("Client authentication failed."), status=401, headers=challenge)
         client = oauth_request.client
         names = {name for name, _value in pairs}
-        if "DPoP" in request.headers:
-            # RFC 9449 §10.1: a proof here would bind the code to its key, which is not offered (nor is dpop_jkt);
-            # refused rather than ignored, so the client does not count on a binding it does not have.
-            description = _("DPoP proofs are not accepted here; send the proof with the token request.")
-            return protocol_error("invalid_request", description)
+        try:
+            proof = endpoint_request_proof(request)
+        except ProofRefused as error:
+            return proof_refused_response(error)
         if "request_uri" in names:
             # RFC 9126 §2.1: a pushed request cannot itself point at another one.
             return protocol_error("invalid_request", _("A pushed authorization request cannot contain request_uri."))
@@ -65,6 +66,13 @@ class PushedAuthorizationView(View):
             # RFC 9126 §2.1: the request's client_id is the authenticated client's, and it is required.
             return protocol_error("invalid_request", _("client_id must be the authenticated client's identifier."))
         authorization = [(name, value) for name, value in pairs if name not in CLIENT_AUTHENTICATION_PARAMETERS]
+        if proof is not None:
+            # RFC 9449 §10.1: a proof here binds the code to its key, as dpop_jkt does; both must name one key.
+            named = dict(authorization).get("dpop_jkt")
+            if named is not None and named != proof.jkt:
+                return protocol_error("invalid_dpop_proof", _("The DPoP proof's key is not the one dpop_jkt names."))
+            if named is None:
+                authorization.append(("dpop_jkt", proof.jkt))
         uri = f"{request.build_absolute_uri(reverse('oauth2_provider:authorize'))}?{urlencode(authorization)}"
         try:
             with pushed_request_validation():
@@ -75,4 +83,6 @@ class PushedAuthorizationView(View):
             # RFC 9126 §2.3: the authorization endpoint's errors, in the token endpoint's JSON format.
             return protocol_error(error.error, error.description or "", status=400)
         request_uri, expires_in = pushed_request_store(application=client, parameters=authorization)
-        return protocol_json({"request_uri": request_uri, "expires_in": expires_in}, status=201)
+        return with_fresh_nonce(
+            protocol_json({"request_uri": request_uri, "expires_in": expires_in}, status=201), request
+        )

@@ -27,7 +27,7 @@ from oauthlib.oauth2.rfc8628.errors import ExpiredTokenError, SlowDownError
 
 from provider.client_credentials import presented_by_http_request
 from provider.dpop import ProofRefused
-from provider.dpop_binding import proof_refused_response, token_request_proof, with_fresh_nonce
+from provider.dpop_binding import endpoint_request_proof, proof_refused_response, with_fresh_nonce
 from provider.responses import (
     CLIENT_CHALLENGE,  # noqa: F401 - provider.views.pushed_authorization imports it here
     no_store,
@@ -89,7 +89,7 @@ class TokenView(DOTTokenView):
             return protocol_error("invalid_request", problem)
         # RFC 9449 §5: a DPoP proof is checked before anything else, so a bad one spends no code or token.
         try:
-            proof = token_request_proof(request)
+            proof = endpoint_request_proof(request)
         except ProofRefused as error:
             return with_client_challenge(proof_refused_response(error))
         with transaction.atomic(), token_request() as state:

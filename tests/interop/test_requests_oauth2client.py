@@ -179,3 +179,16 @@ def test_a_public_clients_dpop_code_flow_refreshes_and_reads_userinfo_with_its_k
     assert client.userinfo(refreshed)["preferred_username"] == "interop-alice"
     with pytest.raises(InvalidGrant):
         client.refresh_token(refreshed.refresh_token, dpop_key=DPoPKey.generate())  # another key: refused
+
+
+def test_the_librarys_dpop_jkt_binds_the_code_to_its_key(rp):
+    app = PublicApplicationFactory()
+    client = rp(app.client_id)
+    request = client.authorization_request(scope="openid profile", redirect_uri=REDIRECT_URI, dpop=True)
+    response = request.validate_callback(_sign_in_and_allow(request))
+
+    # The library sends dpop_jkt and redeems the code with a proof of that key (RFC 9449 §10).
+    token = client.authorization_code(response, validate=False)
+
+    assert isinstance(token, DPoPToken)
+    assert token.dpop_key is request.dpop_key
