@@ -7,6 +7,8 @@ the demo with a clear message and exit status 1.
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import secrets
 import sys
@@ -23,7 +25,7 @@ from authlib.oauth2.rfc7523 import ClientSecretJWT, PrivateKeyJWT
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import ECKey, KeySet, RSAKey
 
 from demo.browser_standin import BrowserStandIn
 from demo.failures import StepFailed
@@ -40,6 +42,7 @@ MACHINE_CLIENT_ID = "demo-machine"
 JWT_MACHINE_CLIENT_ID = "demo-machine-jwt"
 KEYS_MACHINE_CLIENT_ID = "demo-machine-keys"
 HMAC_MACHINE_CLIENT_ID = "demo-machine-hmac"
+DPOP_MACHINE_CLIENT_ID = "demo-machine-dpop"
 # The provider refuses client assertions living longer than CLIENT_ASSERTION_MAX_SECONDS (300 s by default);
 # Authlib signs them for an hour unless told otherwise.
 ASSERTION_SECONDS = 60
@@ -121,6 +124,21 @@ class ShortLivedClientSecretJWT(_ShortLived, ClientSecretJWT):
     """client_secret_jwt (HS256 keyed with the secret) as Authlib signs it, living ASSERTION_SECONDS."""
 
 
+def dpop_proof(key: ECKey, method: str, url: str, *, access_token: str = "", nonce: str = "") -> str:
+    """A DPoP proof (RFC 9449 §4.2): a fresh JWT naming this request, signed by ``key``, its public half inside.
+
+    Authlib has no DPoP support, so the demo signs proofs itself, as a client library would.
+    """
+    claims = {"jti": secrets.token_urlsafe(16), "htm": method, "htu": url, "iat": int(time.time())}
+    if access_token:
+        digest = hashlib.sha256(access_token.encode()).digest()
+        claims["ath"] = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    if nonce:
+        claims["nonce"] = nonce
+    header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": key.as_dict(private=False)}
+    return jwt.encode(header, claims, key, algorithms=["ES256"])
+
+
 class NarratedFlow:
     """Every grant the provider offers, played by real clients against the running provider."""
 
@@ -167,6 +185,8 @@ class NarratedFlow:
             scope="users:read",
             default_timeout=TIMEOUT,
         )
+        # DPoP: plain requests, the proofs signed here (dpop_proof), as Authlib has no DPoP support.
+        self.dpop_http = requests.Session()
         # A public client: no secret, so Authlib sends client_id in the body ("none" authentication).
         self.device = OAuth2Session(
             client_id=DEVICE_CLIENT_ID,
@@ -177,7 +197,7 @@ class NarratedFlow:
     def close(self) -> None:
         """Close every HTTP connection the clients and the browser stand-in opened."""
         sessions = (self.web, self.machine, self.jwt_machine, self.keys_machine, self.hmac_machine, self.device)
-        for session in (*sessions, self.browser.http):
+        for session in (*sessions, self.dpop_http, self.browser.http):
             session.close()
 
     def _password(self, username: str) -> str:
@@ -200,6 +220,7 @@ class NarratedFlow:
             ("Pushed authorization request (RFC 9126): only a request_uri goes through the browser", self.pushed),
             ("Client credentials: the machine client, no user involved", self.client_credentials),
             ("Signed-JWT client authentication: private_key_jwt and client_secret_jwt", self.signed_jwt_clients),
+            ("DPoP (RFC 9449): an access token bound to the client's key", self.dpop),
             ("Device authorization grant (RFC 8628): the TV app", self.device_flow),
             ("JWT access token (RFC 9068): verified offline, revoked, refused by the API", self.jwt_access_token),
         ]
@@ -499,6 +520,48 @@ class NarratedFlow:
         self.n.ok(
             f"No secret crossed the wire: each request carried a JWT living {ASSERTION_SECONDS} s, used once (jti)."
         )
+
+    # ------------------------------------------------------------------------
+    def dpop(self) -> None:
+        endpoint = self.state.metadata["token_endpoint"]
+        algorithms = self.state.metadata.get("dpop_signing_alg_values_supported", [])
+        self.n.say(f"dpop_signing_alg_values_supported: {', '.join(algorithms) or '(not advertised)'}")
+        if "ES256" not in algorithms:
+            raise StepFailed("Discovery does not list ES256 for DPoP proofs.")
+        secret = self.state.credentials.get("client_secrets", {}).get(DPOP_MACHINE_CLIENT_ID, "")
+        auth = (DPOP_MACHINE_CLIENT_ID, secret)
+        grant = {"grant_type": "client_credentials", "scope": "users:read"}
+        http = self.dpop_http
+        response = http.post(endpoint, data=grant, auth=auth, timeout=TIMEOUT)
+        self.n.request("POST", endpoint, response, f"as {DPOP_MACHINE_CLIENT_ID}, no DPoP header")
+        if response.status_code != 400:
+            raise StepFailed(f"A client required to use DPoP got {response.status_code} without a proof.")
+        key = ECKey.generate_key("P-256")
+        response = http.post(
+            endpoint, data=grant, auth=auth, headers={"DPoP": dpop_proof(key, "POST", endpoint)}, timeout=TIMEOUT
+        )
+        if response.status_code == 400 and response.json().get("error") == "use_dpop_nonce":
+            nonce = response.headers.get("DPoP-Nonce", "")
+            self.n.request("POST", endpoint, response, "the server asks for its nonce")
+            proof = dpop_proof(key, "POST", endpoint, nonce=nonce)
+            response = http.post(endpoint, data=grant, auth=auth, headers={"DPoP": proof}, timeout=TIMEOUT)
+        self.n.request("POST", endpoint, response, "DPoP: a proof signed by a key the client just made (ES256)")
+        if response.status_code != 200 or response.json().get("token_type") != "DPoP":
+            raise StepFailed(f"No DPoP-bound token: {response.status_code} {response.text[:200]}")
+        token = response.json()["access_token"]
+        self.n.ok(f"token_type DPoP: the token {short(token)} only works with proofs from that key.")
+        api = f"{self.state.provider_url}/api/users/"
+        proof = dpop_proof(key, "GET", api, access_token=token)
+        answer = http.get(api, headers={"Authorization": f"DPoP {token}", "DPoP": proof}, timeout=TIMEOUT)
+        self.n.request("GET", api, answer, "Authorization: DPoP, and a proof carrying the token's hash (ath)")
+        stolen = http.get(api, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+        self.n.request("GET", api, stolen, "the same token as a plain Bearer token, as a thief would send it")
+        if answer.status_code != 200 or stolen.status_code != 401:
+            raise StepFailed(
+                f"Expected 200 with the proof and 401 without, got {answer.status_code}/{stolen.status_code}."
+            )
+        self.n.say(f"      WWW-Authenticate: {stolen.headers.get('WWW-Authenticate', '(none)')}")
+        self.n.ok("With the proof the API answers; without the key, the token is worthless.")
 
     # 10 ---------------------------------------------------------------------
     def device_flow(self) -> None:

@@ -54,6 +54,9 @@ def demo_credentials(live_server, settings) -> dict:
         name="Demo machine client (client_secret_jwt)",
         token_endpoint_auth_method=TokenEndpointAuthMethod.CLIENT_SECRET_JWT,
     )
+    MachineApplicationFactory(
+        client_id="demo-machine-dpop", name="Demo machine client (DPoP-bound tokens)", dpop_bound_access_tokens=True
+    )
     DeviceApplicationFactory(
         client_id="demo-device", name="Demo TV app (device flow)", allowed_scopes=["openid", "profile", "notes:read"]
     )
@@ -66,6 +69,7 @@ def demo_credentials(live_server, settings) -> dict:
             "demo-machine": CLIENT_SECRET,
             "demo-machine-jwt": CLIENT_SECRET,
             "demo-machine-hmac": CLIENT_SECRET,
+            "demo-machine-dpop": CLIENT_SECRET,
         },
         "client_keys": {"demo-machine-keys": key.as_dict(private=True)},
     }

@@ -12,7 +12,8 @@ def test_every_step_of_the_narrated_flow_passes_against_the_live_provider(live_s
 
     story = output.getvalue()
     assert status == 0, story
-    assert "✓ All 13 steps passed" in story
+    assert "✓ All 14 steps passed" in story
+    assert "✓ With the proof the API answers; without the key, the token is worthless." in story
     assert "as demo-machine-keys, client_assertion (RS256, signed with the client's private key) → 200 OK" in story
     assert "as demo-machine-hmac, client_assertion (HS256, keyed with the client secret) → 200 OK" in story
     assert "✓ typ at+jwt, signature, iss, aud, exp verified offline against the JWKS (resource_verifier)." in story

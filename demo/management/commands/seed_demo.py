@@ -106,6 +106,18 @@ def demo_clients(provider_url: str, client_url: str) -> list[dict]:
             "token_endpoint_auth_method": TokenEndpointAuthMethod.CLIENT_SECRET_JWT,
         },
         {
+            # DPoP (RFC 9449): every token request must carry a proof; its access tokens are bound to the key.
+            "client_id": "demo-machine-dpop",
+            "name": "Demo machine client (DPoP-bound tokens)",
+            "client_type": Application.CLIENT_CONFIDENTIAL,
+            "grant_types": [GrantType.CLIENT_CREDENTIALS],
+            "allowed_scopes": ["users:read"],
+            "redirect_uris": "",
+            "post_logout_redirect_uris": "",
+            "algorithm": "",
+            "dpop_bound_access_tokens": True,
+        },
+        {
             "client_id": "demo-device",
             "name": "Demo TV app (device flow)",
             "client_type": Application.CLIENT_PUBLIC,
@@ -200,7 +212,8 @@ class Command(BaseCommand):
         out("Clients (client_id / secret):")
         for client_id in ("demo-web", "demo-spa", "demo-machine", "demo-device"):
             out(f"  {client_id:<13} / {credentials['client_secrets'].get(client_id, '(public client: no secret)')}")
-        out("  demo-machine-jwt, demo-machine-keys (private_key_jwt), demo-machine-hmac (client_secret_jwt):")
+        out("  demo-machine-jwt, demo-machine-keys (private_key_jwt), demo-machine-hmac (client_secret_jwt),")
+        out("  demo-machine-dpop (DPoP-bound tokens):")
         out("    their secrets and the private key are in the file below")
         shown = path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
         out(f"(saved to {shown}; .keys/ is git-ignored)")
