@@ -25,6 +25,15 @@ from tests.mail_server import Inbox, running_smtp_server
 from token_cache.cache import access_tokens
 
 
+def pytest_sessionstart(session) -> None:
+    """In CI the Redis tests must run: their skip on a developer's machine would otherwise hide them there too.
+
+    A hook rather than a fixture: skip marks are decided before any fixture runs.
+    """
+    if settings.REDIS_REQUIRED and not settings.REDIS_URL_FOR_TESTS:
+        pytest.exit("CI requires REDIS_URL_FOR_TESTS (.ci/run sets it): the shared-cache tests would be skipped.", 3)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Every test starts with an empty cache, so throttle counters never leak from one test into another."""

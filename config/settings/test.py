@@ -31,13 +31,16 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # provider.E003 refuses a per-process cache without DEBUG, as production must; here it is deliberate.
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "provider.E003"]
-# A Redis server the shared-throttle tests may use (CI sets it); those tests skip when it is empty.
+# A Redis server the shared-cache tests use (.ci/run sets it); on a developer's machine they skip when it is
+# empty, in CI an empty one fails the whole run (tests/conftest.py), so those skips can never hide a gap there.
 REDIS_URL_FOR_TESTS = env("REDIS_URL_FOR_TESTS", default="")
 # In CI (CI=true) a missing Chromium fails the browser tests instead of skipping them: .ci/run installs it,
 # so a skip there would hide a whole suite. On a developer's machine they skip with a clear reason.
 BROWSER_REQUIRED = env.bool("CI", default=False)
 # The same for HAProxy, which tests/cluster puts in front of three app servers (.ci/run installs it).
 CLUSTER_REQUIRED = BROWSER_REQUIRED
+# The same for Redis (REDIS_URL_FOR_TESTS) and Debian's redis-server binary (tests/faults' restart test).
+REDIS_REQUIRED = BROWSER_REQUIRED
 # tests/cluster: the load balancer listens on this port and the three nodes on the next three (0: any free ports).
 CLUSTER_TEST_BASE_PORT = env.int("CLUSTER_TEST_BASE_PORT", default=0)
 IDP = {

@@ -33,8 +33,23 @@ ALL_USER_SCOPES = [
 ]
 
 
+def machine_client(client_id: str, name: str, **extra) -> dict:
+    """A confidential client-credentials client reading the user directory; ``extra`` sets what makes it differ."""
+    return {
+        "client_id": client_id,
+        "name": name,
+        "client_type": Application.CLIENT_CONFIDENTIAL,
+        "grant_types": [GrantType.CLIENT_CREDENTIALS],
+        "allowed_scopes": ["users:read"],
+        "redirect_uris": "",
+        "post_logout_redirect_uris": "",
+        "algorithm": "",
+        **extra,
+    }
+
+
 def demo_clients(provider_url: str, client_url: str) -> list[dict]:
-    """The demo clients, one of each kind, and a machine client whose access tokens are JWTs."""
+    """The demo clients: one of each kind, and machine clients for JWT tokens, signed-JWT authentication and DPoP."""
     return [
         {
             "client_id": "demo-web",
@@ -58,65 +73,29 @@ def demo_clients(provider_url: str, client_url: str) -> list[dict]:
             "post_logout_redirect_uris": "",
             "algorithm": Application.RS256_ALGORITHM,
         },
-        {
-            "client_id": "demo-machine",
-            "name": "Demo machine client",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "grant_types": [GrantType.CLIENT_CREDENTIALS],
-            "allowed_scopes": ["users:read"],
-            "redirect_uris": "",
-            "post_logout_redirect_uris": "",
-            "algorithm": "",
-        },
-        {
-            # RFC 9068: its tokens are verified offline (docs/jwt-access-tokens.md, demo/resource_service).
-            "client_id": "demo-machine-jwt",
-            "name": "Demo machine client (JWT access tokens)",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "grant_types": [GrantType.CLIENT_CREDENTIALS],
-            "allowed_scopes": ["users:read", "notes:read"],
-            "redirect_uris": "",
-            "post_logout_redirect_uris": "",
-            "algorithm": "",
-            "access_token_format": AccessTokenFormat.JWT,
-            "jwt_access_token_lifetime": 300,
-        },
-        {
-            # private_key_jwt (RFC 7523): signs a short JWT with a key pair seed_demo generates into .keys/.
-            "client_id": "demo-machine-keys",
-            "name": "Demo machine client (private_key_jwt)",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "grant_types": [GrantType.CLIENT_CREDENTIALS],
-            "allowed_scopes": ["users:read"],
-            "redirect_uris": "",
-            "post_logout_redirect_uris": "",
-            "algorithm": "",
-            "token_endpoint_auth_method": TokenEndpointAuthMethod.PRIVATE_KEY_JWT,
-        },
-        {
-            # client_secret_jwt: an HMAC JWT keyed with its secret, which is then also kept encrypted.
-            "client_id": "demo-machine-hmac",
-            "name": "Demo machine client (client_secret_jwt)",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "grant_types": [GrantType.CLIENT_CREDENTIALS],
-            "allowed_scopes": ["users:read"],
-            "redirect_uris": "",
-            "post_logout_redirect_uris": "",
-            "algorithm": "",
-            "token_endpoint_auth_method": TokenEndpointAuthMethod.CLIENT_SECRET_JWT,
-        },
-        {
-            # DPoP (RFC 9449): every token request must carry a proof; its access tokens are bound to the key.
-            "client_id": "demo-machine-dpop",
-            "name": "Demo machine client (DPoP-bound tokens)",
-            "client_type": Application.CLIENT_CONFIDENTIAL,
-            "grant_types": [GrantType.CLIENT_CREDENTIALS],
-            "allowed_scopes": ["users:read"],
-            "redirect_uris": "",
-            "post_logout_redirect_uris": "",
-            "algorithm": "",
-            "dpop_bound_access_tokens": True,
-        },
+        machine_client("demo-machine", "Demo machine client"),
+        # RFC 9068: its tokens are verified offline (docs/jwt-access-tokens.md, demo/resource_service).
+        machine_client(
+            "demo-machine-jwt",
+            "Demo machine client (JWT access tokens)",
+            allowed_scopes=["users:read", "notes:read"],
+            access_token_format=AccessTokenFormat.JWT,
+            jwt_access_token_lifetime=300,
+        ),
+        # private_key_jwt (RFC 7523): signs a short JWT with a key pair seed_demo generates into .keys/.
+        machine_client(
+            "demo-machine-keys",
+            "Demo machine client (private_key_jwt)",
+            token_endpoint_auth_method=TokenEndpointAuthMethod.PRIVATE_KEY_JWT,
+        ),
+        # client_secret_jwt: an HMAC JWT keyed with its secret, which is then also kept encrypted.
+        machine_client(
+            "demo-machine-hmac",
+            "Demo machine client (client_secret_jwt)",
+            token_endpoint_auth_method=TokenEndpointAuthMethod.CLIENT_SECRET_JWT,
+        ),
+        # DPoP (RFC 9449): every token request must carry a proof; its access tokens are bound to the key.
+        machine_client("demo-machine-dpop", "Demo machine client (DPoP-bound tokens)", dpop_bound_access_tokens=True),
         {
             "client_id": "demo-device",
             "name": "Demo TV app (device flow)",
