@@ -12,6 +12,7 @@ Two changes to ``django.core.cache.backends.redis``, each measured or needed (do
   Lua script (Redis runs a script without interleaving other commands) and one round trip.
 
 ``add()`` is Django's, already one atomic ``SET NX EX``; everything else is Django's backend unchanged.
+``primary_client()`` hands provider.throttle_blocks the write server's client for its pub/sub channel.
 """
 
 import hashlib
@@ -66,3 +67,12 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    @property
+    def primary_location(self) -> str:
+        """The write server's URL (the first of LOCATION): where pub/sub messages and scans go."""
+        return self._servers[0]
+
+    def primary_client(self):
+        """The write server's shared ``redis.Redis`` (provider.throttle_blocks publishes and subscribes with it)."""
+        return self._cache.get_client(write=True)

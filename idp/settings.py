@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_VERIFICATION_TIMEOUT": 24 * 3600,
     # The cache alias the counters live in: it must be shared by every app process (provider.checks).
     "THROTTLE_CACHE_ALIAS": "default",
+    # provider.throttle_blocks: with Redis, each process mirrors the blocks in force, pushed over pub/sub.
+    "THROTTLE_BLOCKS_PUSHED": True,
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust REMOTE_ADDR only).
     "CLIENT_IP_TRUSTED_PROXIES": 0,
     # tokens.lifetimes: a refresh chain ends this long after its first token, however often rotated.

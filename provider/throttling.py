@@ -10,8 +10,10 @@ Sign-in is locked out by django-axes instead (accounts.sign_in_lockout).
 After ``max_failures`` failures within ``window`` seconds the subject is blocked for ``window`` seconds,
 and while it is blocked the secret is not even checked. Counters live in the Django cache
 (Redis when REDIS_URL is set, otherwise the database cache: see CACHES in settings), so every process
-sees the same counts. The window is fixed, not sliding: a simple counter with a time-to-live, which
-every cache backend supports.
+sees the same counts. With Redis, every process also mirrors the blocks in force, pushed to it over
+pub/sub (provider.throttle_blocks), so the check every client authentication makes costs no round
+trip. The window is fixed, not sliding: a simple counter with a time-to-live, which every cache
+backend supports.
 """
 
 import hashlib
@@ -30,6 +32,7 @@ from idp.client_address import client_address
 from idp.settings import idp_settings
 from provider.client_credentials import presented_by_oauthlib_request
 from provider.responses import NO_STORE_HEADERS, protocol_json
+from provider.throttle_blocks import block_mirror
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,13 @@ def longest_retry_after(*checks: tuple[Limit, str | None]) -> int:
     keys = [_keys(limit, subject)[1] for limit, subject in checks if subject and limit.max_failures > 0]
     if not keys:
         return 0
-    blocked_until = _cache().get_many(keys).values()
+    cache = _cache()
+    mirror = block_mirror(cache)
+    if mirror is not None and mirror.vouches():
+        # Every block in force is in this process's memory (provider.throttle_blocks): no round trip.
+        blocked_until = [until for key in keys if (until := mirror.blocked_until(cache.make_key(key))) is not None]
+    else:
+        blocked_until = cache.get_many(keys).values()
     return max((max(math.ceil(until - time.time()), 0) for until in blocked_until), default=0)
 
 
@@ -118,13 +127,24 @@ def register_failure(limit: Limit, subject: str | None) -> bool:
     if count < limit.max_failures:
         return False
     # add(), not set(): failures while blocked neither extend the block nor count as a second trigger.
-    return cache.add(until_key, time.time() + limit.window, limit.window)
+    until = time.time() + limit.window
+    if not cache.add(until_key, until, limit.window):
+        return False
+    mirror = block_mirror(cache)
+    if mirror is not None:
+        mirror.started(cache.make_key(until_key), until)
+    return True
 
 
 def reset(limit: Limit, subject: str | None) -> None:
     """Forget ``subject``'s failures (an admin lifting a block; tests)."""
     if subject:
-        _cache().delete_many(list(_keys(limit, subject)))
+        cache = _cache()
+        failures_key, until_key = _keys(limit, subject)
+        cache.delete_many([failures_key, until_key])
+        mirror = block_mirror(cache)
+        if mirror is not None:
+            mirror.lifted(cache.make_key(until_key))
 
 
 def _throttle_triggered(request: Any, limit: Limit, **details: Any) -> None:

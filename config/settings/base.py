@@ -264,6 +264,10 @@ IDP = {
     # provider.throttling: after MAX failures within WINDOW seconds the subject is blocked for WINDOW
     # seconds, without the secret being checked. 0 disables a limit. Counters live in this cache alias.
     "THROTTLE_CACHE_ALIAS": "default",
+    # With Redis, every process mirrors the blocks in force, pushed over Redis pub/sub
+    # (provider.throttle_blocks): the check each client authentication makes costs no round trip. While the
+    # channel is down (and with the database cache) every check asks the cache.
+    "THROTTLE_BLOCKS_PUSHED": env.bool("THROTTLE_BLOCKS_PUSHED", default=True),
     # Client authentication at /o/token/, /o/revoke_token/, /o/introspect/. Secrets are 128 random
     # characters, so this limits noise and stuffing of weak secrets; the per-client limit lets anyone who
     # knows a client_id pause that client for a window, hence a higher default than for people.

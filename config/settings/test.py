@@ -60,6 +60,9 @@ IDP = {
     # No listener thread in the test process (it reads the feed every request anyway, and a thread holding its
     # own connection would outlive each test's database); the app servers some tests start turn it on.
     "TOKEN_CACHE_LISTEN": env.bool("TOKEN_CACHE_LISTEN", default=False),
+    # Likewise no subscriber thread for throttle blocks: tests clear the cache between them, behind a mirror's
+    # back; the mirror's own tests and the app servers some tests start turn it on.
+    "THROTTLE_BLOCKS_PUSHED": env.bool("THROTTLE_BLOCKS_PUSHED", default=False),
 }
 
 OAUTH2_PROVIDER = {
