@@ -64,5 +64,8 @@ if BENCH_PROFILE == "baseline":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+    # Django's default: parameters bound on the client, nothing prepared.
+    DATABASES["default"].get("OPTIONS", {}).pop("server_side_binding", None)
+    DATABASES["default"].get("OPTIONS", {}).pop("prepare_threshold", None)
     # DOT's bearer validation: a joined query and a freshly built oauthlib server for every API call.
     IDP = {**IDP, "TOKEN_CACHE_ENABLED": False}

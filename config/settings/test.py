@@ -9,6 +9,7 @@ from .base import (
     INSTALLED_APPS,
     OAUTH2_PROVIDER,
     POSTGRESQL_BOUNDED_WAITS,
+    POSTGRESQL_PREPARED_STATEMENTS,
     SILENCED_SYSTEM_CHECKS,
     SQLITE_OPTIONS,
     env,
@@ -61,7 +62,7 @@ IDP = {
     # own connection would outlive each test's database); the app servers some tests start turn it on.
     "TOKEN_CACHE_LISTEN": env.bool("TOKEN_CACHE_LISTEN", default=False),
     # Likewise no subscriber thread for throttle blocks: tests clear the cache between them, behind a mirror's
-    # back; the mirror's own tests and the app servers some tests start turn it on.
+    # back; the mirror's own tests turn it on, and the cluster's nodes run production's settings.
     "THROTTLE_BLOCKS_PUSHED": env.bool("THROTTLE_BLOCKS_PUSHED", default=False),
 }
 
@@ -78,6 +79,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Production's bounded waits (base.py); a test sets DATABASE_LOCK_TIMEOUT_MS for the app servers it starts.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", POSTGRESQL_BOUNDED_WAITS)
+    # And production's prepared statements, so the suite runs every query the way production sends it.
+    DATABASES["default"]["OPTIONS"] = {**POSTGRESQL_PREPARED_STATEMENTS, **DATABASES["default"]["OPTIONS"]}
 
 # Demo data (manage.py seed_demo): development and tests only, never production.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]

@@ -12,10 +12,14 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.urls import reverse
 
+from provider import throttle_blocks
+from provider.throttling import client_auth_limits, register_failure, retry_after
 from tests.factories import MachineApplicationFactory
 from tests.flows import FormClient, token_request
+from tests.idp import set_idp
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -115,3 +119,36 @@ def test_a_sign_in_while_the_cache_is_down_is_the_readable_503_page(http, cache_
 
     assert response.status_code == 503
     assert "cannot reach its cache" in response.content.decode()
+
+
+def test_the_pushed_block_mirror_resubscribes_after_a_cache_restart_and_checks_ask_redis_meanwhile(
+    http, cache_server, settings
+):
+    set_idp(settings, THROTTLE_BLOCKS_PUSHED=True)
+    app = MachineApplicationFactory()
+    try:
+        assert client_credentials(http, app).status_code == 200
+        mirror = throttle_blocks.block_mirror(caches["default"])
+        assert mirror.subscribed.wait(timeout=START_SECONDS)
+
+        cache_server.stop()
+        deadline = time.monotonic() + START_SECONDS
+        while mirror.vouches() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # The mirror no longer vouches, so the block check asks Redis, which is down: the same 503.
+        assert client_credentials(http, app).status_code == 503
+
+        cache_server.start()
+        assert client_credentials(http, app).status_code == 200
+        deadline = time.monotonic() + START_SECONDS
+        while not (mirror.subscriptions_made == 2 and mirror.vouches()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert mirror.subscriptions_made == 2
+        assert mirror.vouches()
+        per_client, _ = client_auth_limits()
+        for _ in range(per_client.max_failures):
+            register_failure(per_client, app.client_id)
+        assert retry_after(per_client, app.client_id) > 0
+        assert client_credentials(http, app).status_code == 429  # blocked: refused before the secret is checked
+    finally:
+        throttle_blocks.stop_all()
