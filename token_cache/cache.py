@@ -268,6 +268,10 @@ class TokenCache:
         row = self.clients.get(client_id, self.settings.max_age_seconds)
         return None if row is None else row.instance()
 
+    def has_client(self, client_id: str) -> bool:
+        """Whether this process has the row of the client ``client_id`` (no instance built)."""
+        return self.clients.get(client_id, self.settings.max_age_seconds) is not None
+
     def is_refused(self, checksum: str) -> bool:
         """Whether the database had no token with sha256 ``checksum`` a moment ago (see ``RefusedTokens``)."""
         return checksum in self.refused

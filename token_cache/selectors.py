@@ -22,11 +22,13 @@ class PresentedToken:
     client: AbstractApplication | None
 
 
-def bearer_token_presented(*, raw_token: str) -> PresentedToken | None:
+def bearer_token_presented(*, raw_token: str, with_client: bool = True) -> PresentedToken | None:
     """The access token whose value is ``raw_token``, with its user and client, or None when there is none.
 
     From this process's cache when it has the token (no query), else by DOT's joined query of token, user
     and client (RFC 9700: tokens are stored hashed and found by their sha256), which the cache then keeps.
+    ``with_client=False`` leaves ``client`` None for a caller that needs only the record's client_id
+    (introspection): the client row must still exist, but no instance of it is built.
     """
     checksum = sha256_hex(raw_token)
     enabled = access_tokens.settings.enabled
@@ -35,9 +37,9 @@ def bearer_token_presented(*, raw_token: str) -> PresentedToken | None:
         token = access_tokens.token(checksum)
         if token is not None:
             user = user_cached(user_id=token.user_id)
-            client = _client_cached(token)
+            client = _client_cached(token) if with_client else _client_kept(token)
             if (token.user_id is None or user is not None) and (token.application_id is None or client is not None):
-                return PresentedToken(token, user, client)
+                return PresentedToken(token, user, client if with_client else None)
             # A row gone that the record still names: its deletion is on its way through the feed.
             return None
         if access_tokens.is_refused(checksum):
@@ -80,6 +82,13 @@ def user_cached(*, user_id: int | None) -> AbstractBaseUser | None:
     if user is not None and access_tokens.settings.enabled:
         access_tokens.remember_user(user, db=db, generation=generation)
     return user
+
+
+def _client_kept(token: BearerToken) -> object | None:
+    # Whether the token's client row exists, without an instance of it when the cache has the row.
+    if token.client_id is not None and access_tokens.has_client(token.client_id):
+        return token.client_id
+    return _client_cached(token)
 
 
 def _client_cached(token: BearerToken) -> AbstractApplication | None:

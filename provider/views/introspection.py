@@ -73,7 +73,8 @@ class IntrospectTokenView(DOTIntrospectTokenView):
         token's record (and its user) and drops them when the token, its user or its client changes (at
         once in this process, within the poll interval in the others), so a repeated question costs no query.
         """
-        presented = bearer_token_presented(raw_token=token_value)
+        # The answer names the client by the record's client_id: no client instance is needed.
+        presented = bearer_token_presented(raw_token=token_value, with_client=False)
         # Beyond DOT's expiry check, what a bearer presentation refuses: a deactivated user or a disabled
         # client (both revoke their tokens; this is the backstop should a token outlive that).
         if (
