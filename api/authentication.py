@@ -80,8 +80,10 @@ class BearerTokenAuthentication(OAuth2Authentication):
             # A client-credentials token speaks for no user: an anonymous user keeps request.user usable,
             # and the permissions of each view decide whether such a token may be used there.
             return AnonymousUser(), token
-        if not user.is_active:
-            # Deactivation revokes tokens too; this is the backstop should a token outlive that.
+        if token.user_active is False:
+            # Deactivation revokes tokens too; this is the backstop should a token outlive that. The record
+            # says it (read with the user's row, and dropped with it when the row changes), so the user
+            # instance is not made here: request.user is made when something reads it.
             self._refuse(request, InvalidToken(_("The access token is no longer valid.")))
         return user, token
 

@@ -32,6 +32,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from oauth2_provider.bcp import bcp_compliant
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication as DOTOAuth2Authentication
 from oauth2_provider.oauth2_backends import OAuthLibCore, get_oauthlib_core
@@ -136,8 +137,16 @@ def bearer_request_verify(
         refusal = bearer_token_refusal(token=cached, scopes=(), uri=uri, proof_jkt=proof_jkt)
         if refusal is not None:
             return BearerCheck(False, oauth2_error=refusal)
+        if cached.user_id is None:
+            return BearerCheck(True, None, cached)
+        row = access_tokens.user_row(cached.user_id)
+        if row is not None:
+            # The instance is made from the row as it is now, when the view first reads request.user (as
+            # Django's AuthenticationMiddleware makes request.user): a view, permission or throttle that
+            # reads only the token's record (request.auth) builds none.
+            return BearerCheck(True, SimpleLazyObject(row.instance), cached)
         user = user_cached(user_id=cached.user_id)
-        if cached.user_id is None or user is not None:
+        if user is not None:
             return BearerCheck(True, user, cached)
         # The user row is gone (its deletion, and its tokens', is on its way through the feed).
     elif enabled and access_tokens.is_refused(checksum):

@@ -260,8 +260,12 @@ class TokenCache:
 
     def user(self, user_id: int) -> models.Model | None:
         """A new instance of the user with primary key ``user_id``, if this process has the row."""
-        row = self.users.get(user_id, self.settings.max_age_seconds)
+        row = self.user_row(user_id)
         return None if row is None else row.instance()
+
+    def user_row(self, user_id: int) -> Row | None:
+        """The row of the user with primary key ``user_id``, if this process has it (``instance()`` makes one)."""
+        return self.users.get(user_id, self.settings.max_age_seconds)
 
     def client(self, client_id: str) -> AbstractApplication | None:
         """A new instance of the client with ``client_id``, if this process has the row."""
