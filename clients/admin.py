@@ -85,6 +85,7 @@ class ApplicationAdminForm(forms.ModelForm):
             "require_pushed_authorization_requests",
             "require_mfa",
             "dpop_bound_access_tokens",
+            "refresh_token_retry_seconds",
             "token_endpoint_auth_method",
             "jwks",
             "jwks_uri",
@@ -211,6 +212,7 @@ class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.Mo
                         "require_pushed_authorization_requests",
                         "require_mfa",
                         "dpop_bound_access_tokens",
+                        "refresh_token_retry_seconds",
                         "is_active",
                         "user",
                     ]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,8 @@ TOKEN_GRANT_TYPES = {
 REDIRECTING_GRANTS = {GrantType.AUTHORIZATION_CODE}
 # Grants only a client that can keep a secret may use (RFC 6749 §4.4: client credentials).
 CONFIDENTIAL_ONLY_GRANTS = {GrantType.CLIENT_CREDENTIALS, GrantType.PASSWORD}
+# Longer would keep a stolen refresh token usable, unnoticed, for longer than a retry takes.
+MAX_REFRESH_TOKEN_RETRY_SECONDS = 60
 
 
 class AccessTokenFormat(models.TextChoices):
@@ -146,6 +149,22 @@ class Application(AbstractApplication):
         help_text=_(
             "Every token request of this client must carry a DPoP proof (RFC 9449), so each access token it gets "
             "is bound to a key it holds and is useless to anyone who copies it. Requests without a proof are refused."
+        ),
+    )
+
+    # RFC 9700 §4.14.2 makes a second use of a rotated refresh token a replay; this is the admin's way out of
+    # it for clients whose responses can be lost (tokens.retry, provider.validator.validate_refresh_token).
+    refresh_token_retry_seconds = models.PositiveSmallIntegerField(
+        _("refresh token retry window (seconds)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_REFRESH_TOKEN_RETRY_SECONDS)],
+        help_text=_(
+            "0, the default: a refresh token used a second time is a replay, and every token of its chain is "
+            "revoked (RFC 9700). A few seconds lets a client whose refresh response was lost (a dropped "
+            "connection, a server that failed mid-request) use its old refresh token once more, as long as the "
+            "tokens it was exchanged for have not been used: those are revoked and a new pair is issued. A "
+            "stolen token used in that window is then caught at the client's next refresh instead of at once. "
+            "At most 60."
         ),
     )
 

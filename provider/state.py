@@ -45,6 +45,9 @@ class TokenRequestState:
     code_challenge_checksum: str = ""
     # The refresh token validate_refresh_token read under a row lock in this transaction (None: not locked).
     locked_refresh_token: RefreshToken | None = None
+    # A retry of a rotated refresh token within its client's retry window (tokens.retry): the unused token the
+    # rotation issued, locked, to be revoked in favour of a new pair.
+    retried_successor: RefreshToken | None = None
     # RFC 8707 resources checked and settled on request.resource before the code or refresh token is claimed.
     resource_checked: bool = False
     # What the save wrote, for the token family, the view's app_authorized and clean-up after a failed save.

@@ -71,6 +71,7 @@ from tokens.lifetimes import refresh_chain_expired
 from tokens.models import DPoPBinding
 from tokens.replay import revoke_if_replayed
 from tokens.resources import token_request_resources_check
+from tokens.retry import retried_successor
 from tokens.rotation import refresh_token_retire
 from tokens.selectors import live_token_type, refresh_token_presented
 from tokens.services import token_family_revoke, token_revoke
@@ -340,7 +341,11 @@ class OAuth2Validator(DOTOAuth2Validator):
         if rt is None:
             return False
 
-        if rt.revoked is not None:
+        successor = retried_successor(refresh_token=rt, client=client) if lock and client is not None else None
+        if successor is not None:
+            # Within the client's retry window, its rotation's pair unused: a lost response retried (tokens.retry).
+            request_state(request).retried_successor = successor
+        elif rt.revoked is not None:
             grace = timedelta(seconds=oauth2_settings.REFRESH_TOKEN_GRACE_PERIOD_SECONDS)
             grace_expired = rt.revoked <= timezone.now() - grace
             # DOT: only a token superseded by a rotation (not one revoked) gets the grace window, so a
@@ -441,7 +446,7 @@ class OAuth2Validator(DOTOAuth2Validator):
             and self.rotate_refresh_token(request)
             and refresh_token is not None
             and refresh_token is request_state(request).locked_refresh_token
-            and refresh_token.revoked is None
+            and (refresh_token.revoked is None or request_state(request).retried_successor is not None)
         )
 
     def _rotate_refresh_token(self, token, request: Request) -> None:
@@ -453,13 +458,17 @@ class OAuth2Validator(DOTOAuth2Validator):
         unrevoked (tokens.issuance checked), and a rotation revokes its refresh token in the
         transaction that issues from it, so no access token has come from this one yet. What is left is
         DOT's fresh pair: retire the old token (tokens.rotation), then create the new access token from
-        it and the new refresh token in its family, through the same hooks DOT calls.
+        it and the new refresh token in its family, through the same hooks DOT calls. A retry within the
+        client's window (tokens.retry) is the one exception: the old token is already retired, and the
+        unused pair its rotation issued is retired instead, which frees the old token's one access token.
         """
         expires = timezone.now() + timedelta(
             seconds=token.get("expires_in", oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS)
         )
         previous = request.refresh_token_instance
-        refresh_token_retire(refresh_token=previous)
+        # A retry (tokens.retry) retires the unused pair the first rotation issued; the old token is retired already.
+        retried = request_state(request).retried_successor
+        refresh_token_retire(refresh_token=retried if retried is not None else previous)
         request.refresh_token_instance = None  # as DOT leaves it once the old token is revoked
         access_token = self._create_access_token(expires, request, token, source_refresh_token=previous)
         self._create_refresh_token(request, token["refresh_token"], access_token, previous)

@@ -33,6 +33,7 @@ class IssuanceState(Protocol):
     sid: str
     dpop_jkt: str | None
     locked_refresh_token: object | None
+    retried_successor: object | None
     issued_access_token: object | None
     issued_refresh_token: object | None
     issued_id_token: object | None
@@ -75,7 +76,8 @@ def _lock_refresh_token(request: Request, state: IssuanceState) -> None:
     if refresh_token is not state.locked_refresh_token:
         refresh_token = get_refresh_token_model().objects.select_for_update().get(pk=refresh_token.pk)
         state.locked_refresh_token = refresh_token
-    if refresh_token.revoked is None:
+    if refresh_token.revoked is None or state.retried_successor is not None:
+        # Unrevoked, or rotated and retried within its client's window (tokens.retry, found under this lock).
         request.refresh_token_instance = refresh_token
         return
     # Rotated or revoked after validate_refresh_token ran. DOT would now hand out the tokens the
