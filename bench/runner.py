@@ -455,8 +455,10 @@ def measure_propagation(data: ProfileData, port: int, trials: int) -> list[float
         token = dataset.mint_access_tokens(app=data.clients.web, user=dataset.bench_user(), count=1)[0]
         bearer = {"Authorization": f"Bearer {token}"}
         for _ in range(30):
-            assert http_status(port, "GET", "/bench/protected/", bearer) == 200
-        assert http_status(port, "POST", "/o/revoke_token/", form, urlencode({"token": token})) == 200
+            status = http_status(port, "GET", "/bench/protected/", bearer)
+            assert status == 200, f"a fresh token was answered {status} before its revocation"
+        status = http_status(port, "POST", "/o/revoke_token/", form, urlencode({"token": token}))
+        assert status == 200, f"the revocation was answered {status}"
         revoked = time.monotonic()
         last_accepted, refusals = revoked, 0
         while refusals < 50:

@@ -319,8 +319,11 @@ class TokenCache:
 
     def remember_client(self, application: AbstractApplication, *, db: str, generation: int) -> None:
         """Keep ``application``, just read from ``db``, for later lookups by its client_id."""
-        if application.client_id in self.clients:
-            return  # the usual case: DOT handed back the instance this cache had just built
+        if self.clients.get(application.client_id, self.settings.max_age_seconds) is not None:
+            # The usual case: DOT handed back the instance this cache had just built. Only a fresh entry
+            # counts: one past the maximum age is replaced by the row just read, or every later lookup
+            # would find it stale and read the client again.
+            return
         row = Row.of(application, db=db)
         with self._lock:
             if generation == self._generation:
