@@ -136,7 +136,8 @@ class ApplicationAdminForm(forms.ModelForm):
         ]
         # Not sent (a script's form data from before these fields existed): the client keeps what it has, and a
         # new one gets the defaults, opaque tokens. A blank value never turns a JWT client back to opaque.
-        for name in ("access_token_format", "jwt_access_token_lifetime", "token_endpoint_auth_method"):
+        not_required = ("access_token_format", "jwt_access_token_lifetime", "token_endpoint_auth_method")
+        for name in (*not_required, "refresh_token_retry_seconds"):
             self.fields[name].required = False
 
     def clean_token_endpoint_auth_method(self) -> str:
@@ -152,6 +153,13 @@ class ApplicationAdminForm(forms.ModelForm):
     def clean_jwt_access_token_lifetime(self) -> int:
         value = self.cleaned_data.get("jwt_access_token_lifetime")
         return self.instance.jwt_access_token_lifetime if value is None else value
+
+    def clean_refresh_token_retry_seconds(self) -> int:
+        # Not sent, the client keeps its window (a new one: none); an empty box means no window.
+        value = self.cleaned_data.get("refresh_token_retry_seconds")
+        if value is None:
+            return 0 if "refresh_token_retry_seconds" in self.data else self.instance.refresh_token_retry_seconds
+        return value
 
 
 class ApplicationAdmin(ClientAuditAdminMixin, SecretRotationAdminMixin, admin.ModelAdmin):

@@ -49,7 +49,7 @@ def change_form_data(page, **changes) -> dict:
         value = changes.get(name, form.initial.get(name, field.initial))
         if value is True:
             data[name] = "on"
-        elif value not in (None, False):
+        elif value is not None and value is not False:  # not "not in (None, False)": 0 == False, and 0 is posted
             data[name] = value
     for inline in page.context["inline_admin_formsets"]:
         management = inline.formset.management_form

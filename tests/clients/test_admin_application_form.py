@@ -266,3 +266,19 @@ def test_a_non_staff_user_cannot_open_the_client_admin(browser):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_admin_gives_a_client_a_refresh_retry_window_of_at_most_a_minute(admin_client):
+    too_long = admin_client.post(ADD_URL, admin_form(refresh_token_retry_seconds="61"))
+    assert field_errors(too_long, "refresh_token_retry_seconds")
+    assert not Application.objects.filter(name="Partner portal").exists()
+
+    admin_client.post(ADD_URL, admin_form(refresh_token_retry_seconds="10"))
+
+    assert Application.objects.get(name="Partner portal").refresh_token_retry_seconds == 10
+
+
+def test_a_client_added_without_the_field_has_no_retry_window(admin_client):
+    admin_client.post(ADD_URL, admin_form())
+
+    assert Application.objects.get(name="Partner portal").refresh_token_retry_seconds == 0
