@@ -4,9 +4,6 @@ Each test counts through one cache client and signs in through another that shar
 Python, the way two gunicorn workers (or two machines) would.
 """
 
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -18,6 +15,7 @@ from django.urls import reverse
 from accounts.sign_in_lockout import SignInLockoutHandler
 from tests.factories import USER_PASSWORD
 from tests.idp import set_idp
+from tests.workers import worker_run
 
 pytestmark = pytest.mark.django_db
 
@@ -65,24 +63,14 @@ def test_failures_counted_by_a_separate_process_continue_here_through_redis(sett
     name = f"someone-{uuid.uuid4().hex}"  # unique, so a shared Redis database is harmless
     # A second Python process, configured from the environment as a production worker would be. It has no
     # database, so it runs axes' failure handler directly: what Django's user_login_failed signal runs.
-    script = (
-        "import django; django.setup();"
+    worker_run(
+        settings,
         "from django.test import RequestFactory;"
         "from axes.handlers.proxy import AxesProxyHandler;"
         f"[AxesProxyHandler.user_login_failed('worker', {{'username': {name!r}}}, RequestFactory().post('/'))"
-        " for _ in range(2)]"
+        " for _ in range(2)]",
+        LOGIN_MAX_FAILURES_PER_ACCOUNT="3",
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "REDIS_URL": settings.REDIS_URL_FOR_TESTS,
-        "DATABASE_URL": "sqlite:///:memory:",
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": "3",
-    }
-    worker = subprocess.run(  # noqa: S603 - our own interpreter running a fixed script
-        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
-    )
-    assert worker.returncode == 0, worker.stderr
     try:
         # The third failure, here, reaches the limit the other process's two brought close.
         assert sign_in(settings, "worker_b", name, "wrong").status_code == 429

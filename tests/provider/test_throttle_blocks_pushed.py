@@ -5,9 +5,6 @@ would raise. "Another process" is a second Python interpreter configured from th
 production worker would be.
 """
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 
@@ -20,6 +17,8 @@ from provider import throttle_blocks
 from provider.throttle_blocks import block_mirror
 from provider.throttling import Limit, register_failure, reset, retry_after
 from tests.idp import set_idp
+from tests.waiting import wait_for
+from tests.workers import worker_run
 
 pytestmark = pytest.mark.skipif(not settings.REDIS_URL_FOR_TESTS, reason="REDIS_URL_FOR_TESTS is not set")
 
@@ -62,31 +61,12 @@ def redis_unreadable(monkeypatch, cache) -> None:
 
 
 def in_another_process(settings, statements: str) -> None:
-    script = (
-        "import django; django.setup();"
+    worker_run(
+        settings,
         "from provider.throttling import Limit, register_failure, reset;"
-        f"limit = Limit({LIMIT.scope!r}, {LIMIT.max_failures}, {LIMIT.window});" + statements
+        f"limit = Limit({LIMIT.scope!r}, {LIMIT.max_failures}, {LIMIT.window});" + statements,
+        THROTTLE_BLOCKS_PUSHED="true",
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "REDIS_URL": settings.REDIS_URL_FOR_TESTS,
-        "DATABASE_URL": "sqlite:///:memory:",
-        "THROTTLE_BLOCKS_PUSHED": "true",
-    }
-    worker = subprocess.run(  # noqa: S603 - our own interpreter running a fixed script
-        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
-    )
-    assert worker.returncode == 0, worker.stderr
-
-
-def eventually(condition, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()
 
 
 def test_a_block_started_by_another_process_is_honoured_here_without_asking_redis(
@@ -97,7 +77,7 @@ def test_a_block_started_by_another_process_is_honoured_here_without_asking_redi
 
     in_another_process(settings, f"[register_failure(limit, {subject!r}) for _ in range({LIMIT.max_failures})]")
 
-    assert eventually(lambda: retry_after(LIMIT, subject) > 0)
+    assert wait_for(lambda: retry_after(LIMIT, subject) > 0)
     assert 55 <= retry_after(LIMIT, subject) <= 60
     assert retry_after(LIMIT, f"{subject}-other") == 0
 
@@ -111,7 +91,7 @@ def test_a_block_lifted_by_another_process_is_lifted_here(settings, redis_thrott
 
     in_another_process(settings, f"reset(limit, {subject!r})")
 
-    assert eventually(lambda: retry_after(LIMIT, subject) == 0)
+    assert wait_for(lambda: retry_after(LIMIT, subject) == 0)
 
 
 def test_blocks_in_force_before_the_mirror_subscribed_are_read_when_it_does(
@@ -148,7 +128,7 @@ def test_checks_ask_redis_while_the_channel_is_down_and_the_mirror_catches_up_wh
     admin = redis.Redis.from_url(settings.REDIS_URL_FOR_TESTS)
 
     admin.client_kill_filter(_type="pubsub")  # what a Redis restart or a dropped connection does to it
-    assert eventually(lambda: not mirror.vouches())
+    assert wait_for(lambda: not mirror.vouches())
     # A block nobody announced (its message lost with the channel) is still honoured: the check asks Redis.
     set_idp(settings, THROTTLE_BLOCKS_PUSHED=False)
     for _ in range(LIMIT.max_failures):
@@ -157,7 +137,7 @@ def test_checks_ask_redis_while_the_channel_is_down_and_the_mirror_catches_up_wh
     assert retry_after(LIMIT, subject) > 0
 
     # The subscriber reconnects by itself and reads the blocks again, the unannounced one included.
-    assert eventually(lambda: mirror.subscriptions_made == 2 and mirror.vouches(), timeout=10)
+    assert wait_for(lambda: mirror.subscriptions_made == 2 and mirror.vouches(), timeout=10)
     monkeypatch.setattr(redis_throttles, "get_many", lambda *args, **kwargs: pytest.fail("the check asked Redis"))
     assert 55 <= retry_after(LIMIT, subject) <= 60
 

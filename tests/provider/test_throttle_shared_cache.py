@@ -4,9 +4,6 @@ Each test counts failures through one cache client and reads the block through a
 nothing with it in Python, the way two gunicorn workers (or two machines) would.
 """
 
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -16,6 +13,7 @@ from django.core.management import call_command
 
 from provider.throttling import Limit, register_failure, reset, retry_after
 from tests.idp import set_idp
+from tests.workers import worker_run
 
 pytestmark = pytest.mark.django_db
 
@@ -66,22 +64,12 @@ def test_a_block_counted_by_a_separate_process_holds_here_through_redis(settings
     two_caches(settings, "config.redis_cache.RedisCache", settings.REDIS_URL_FOR_TESTS)
     subject = f"client-{uuid.uuid4().hex}"  # unique, so a shared Redis database is harmless
     # A second Python process, configured from the environment as a production worker would be.
-    script = (
-        "import django; django.setup();"
+    worker_run(
+        settings,
         "from provider.throttling import Limit, register_failure;"
         f"limit = Limit({LIMIT.scope!r}, {LIMIT.max_failures}, {LIMIT.window});"
-        f"[register_failure(limit, {subject!r}) for _ in range({LIMIT.max_failures})]"
+        f"[register_failure(limit, {subject!r}) for _ in range({LIMIT.max_failures})]",
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "REDIS_URL": settings.REDIS_URL_FOR_TESTS,
-        "DATABASE_URL": "sqlite:///:memory:",
-    }
-    worker = subprocess.run(  # noqa: S603 - our own interpreter running a fixed script
-        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
-    )
-    assert worker.returncode == 0, worker.stderr
     try:
         assert wait_through(settings, "worker_b", subject) > 0
         assert wait_through(settings, "worker_b", f"{subject}-other") == 0

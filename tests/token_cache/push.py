@@ -1,12 +1,10 @@
 """A token cache of its own with a listener, for the tests of pushed invalidation (PostgreSQL only)."""
 
-import time
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
 from oauth2_provider.models import get_access_token_model
 
+from tests.waiting import WAIT_SECONDS, wait_for  # noqa: F401 - the token cache tests import them from here
 from token_cache.cache import TokenCache
 from token_cache.listener import APPLICATION_NAME
 
@@ -16,18 +14,6 @@ on_postgresql = [
     # The listener reads from its own connections: it must see committed rows.
     pytest.mark.django_db(transaction=True),
 ]
-
-WAIT_SECONDS = 10.0  # a bound for a failing test to end, not a measurement
-
-
-def wait_for(condition: Callable[[], bool]) -> bool:
-    """Whether ``condition`` came true within WAIT_SECONDS (checked every 10 ms)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def cache_token(cache: TokenCache, token) -> None:
