@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -84,6 +85,33 @@ def _requests(data: runner.ProfileData, pool_size: int) -> dict:
     }
 
 
+def _print_sql(name: str, serve, count: int) -> None:
+    """Each statement's count and wall time per request, as the database connection saw it (round trip included)."""
+    from django.db import connection
+
+    totals: dict[str, list[float]] = {}
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statement = re.sub(r'SAVEPOINT "[^"]+"', 'SAVEPOINT "…"', " ".join(sql.split()))
+            entry = totals.setdefault(statement[:110], [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - started
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for _ in range(count):
+            serve()
+    elapsed = (time.perf_counter() - started) / count * 1000
+    in_sql = sum(seconds for _, seconds in totals.values()) / count * 1000
+    print(f"\n== {name}: {elapsed:.3f} ms/request, {in_sql:.3f} ms in SQL statements")
+    for sql, (calls, seconds) in sorted(totals.items(), key=lambda item: -item[1][1]):
+        print(f"  {calls / count:4.1f}x {seconds / count * 1000:7.3f} ms  {sql}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="?", default="drf,protected", help=f"comma-separated, from {SCENARIOS}")
@@ -91,6 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per scenario per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top 30 functions per scenario")
+    parser.add_argument("--dump", default="", help="with --profile: also write each scenario's stats to DUMP.<name>.prof")
+    parser.add_argument("--limit", type=int, default=30, help="how many functions --profile prints")
+    parser.add_argument("--sort", default="cumulative", help="cProfile's sort key for --profile (tottime: own time)")
+    parser.add_argument(
+        "--sql", action="store_true", help="print each SQL statement's round trips and milliseconds per request"
+    )
     parser.add_argument(
         "--pyinstrument", action="store_true", help="print pyinstrument's call tree per scenario (where time goes)"
     )
@@ -141,7 +175,12 @@ def main(argv: list[str] | None = None) -> int:
                 serve(name)
             profiler.disable()
             print(f"\n== {name}")
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            if args.dump:
+                profiler.dump_stats(f"{args.dump}.{name}.prof")
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.limit)
+    if args.sql:
+        for name in names:
+            _print_sql(name, lambda: serve(name), args.requests)
     if args.pyinstrument:
         from pyinstrument import Profiler
 
