@@ -12,6 +12,7 @@ and the cache at ``REDIS_URL`` when set (as ``make bench`` does), else the datab
 
 import argparse
 import cProfile
+import functools
 import io
 import pstats
 import re
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per scenario per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top 30 functions per scenario")
-    parser.add_argument("--dump", default="", help="with --profile: also write each scenario's stats to DUMP.<name>.prof")
+    parser.add_argument("--dump", default="", help="with --profile: write stats to DUMP.<name>.prof")
     parser.add_argument("--limit", type=int, default=30, help="how many functions --profile prints")
     parser.add_argument("--sort", default="cumulative", help="cProfile's sort key for --profile (tottime: own time)")
     parser.add_argument(
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.limit)
     if args.sql:
         for name in names:
-            _print_sql(name, lambda: serve(name), args.requests)
+            _print_sql(name, functools.partial(serve, name), args.requests)
     if args.pyinstrument:
         from pyinstrument import Profiler
 

@@ -69,10 +69,11 @@ def _family_columns(alias: str) -> dict[str, RawSQL]:
     family = TokenFamily._meta
     refresh_token = get_refresh_token_model()._meta
     outer = f"{quote(refresh_token.db_table)}.{quote(refresh_token.get_field('token_family').column)}"
+    # Only table and column names from the models' own metadata, quoted by the backend; nothing from a request.
+    select = f"SELECT {{}} FROM {quote(family.db_table)} WHERE {quote(family.pk.column)} = {outer}"  # noqa: S608
     return {
-        name: RawSQL(
-            f"SELECT {quote(family.get_field(column).column)} FROM {quote(family.db_table)} "
-            f"WHERE {quote(family.pk.column)} = {outer}",
+        name: RawSQL(  # noqa: S611
+            select.format(quote(family.get_field(column).column)),
             (),
             output_field=family.get_field(column),
         )
