@@ -1,5 +1,6 @@
 """Reads about token families and refresh tokens: which code started a family, when a chain started."""
 
+import functools
 import uuid
 from datetime import datetime
 
@@ -55,6 +56,7 @@ _FAMILY_COLUMNS = {
 }
 
 
+@functools.cache
 def _family_columns(alias: str) -> dict[str, RawSQL]:
     """One scalar subquery per TokenFamily column, correlated on the refresh token's ``token_family``.
 
@@ -63,7 +65,8 @@ def _family_columns(alias: str) -> dict[str, RawSQL]:
     which took about 0.8 ms of a refresh's CPU (longer than PostgreSQL takes to run the whole query),
     and a RawSQL expression costs nothing to compile. Each still has its model field as output field,
     so the values are converted as the ORM converts them (datetimes on SQLite, JSON).
-    DOT's RefreshToken has no relation to TokenFamily that select_related could follow.
+    DOT's RefreshToken has no relation to TokenFamily that select_related could follow. Built once per
+    database alias: ``annotate`` resolves a copy of each expression, never the one given.
     """
     quote = connections[alias].ops.quote_name
     family = TokenFamily._meta
