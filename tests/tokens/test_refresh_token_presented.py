@@ -15,6 +15,7 @@ from tokens.selectors import refresh_token_presented
 
 pytestmark = pytest.mark.django_db
 
+# Stated here rather than imported from tokens.selectors, so a wrong mapping there fails these tests.
 FAMILY_COLUMNS = {
     "family_started_at": "started_at",
     "family_auth_time": "auth_time",
